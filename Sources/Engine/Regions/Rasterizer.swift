@@ -26,7 +26,7 @@ public enum Rasterizer {
     /// naming the first group whose mask is empty, or `invalid_region` when an RLE mask doesn't fit the image.
     public static func validate(_ set: RegionSet, width: Int, height: Int) throws(EngineError) {
         for region in set.regions { try checkSizes(region.shapes, width: width, height: height) }
-        for group in set.groups where try !intersectsImage(group.shapes, width: width, height: height) {
+        for group in set.groups where !intersectsImage(group.shapes, width: width, height: height) {
             throw EngineError(.emptyRegion, "region '\(group.label)' is empty")
         }
     }
@@ -46,20 +46,22 @@ public enum Rasterizer {
         }
     }
 
-    /// Whether any pixel of the union is inside, without allocating a full mask when a shape is found quickly.
-    private static func intersectsImage(_ shapes: [Shape], width: Int, height: Int) throws(EngineError) -> Bool {
-        var found = false
-        let row = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-        defer { row.deallocate() }
+    /// Whether any pixel of the union is inside, without allocating a mask: stops at the first inside span.
+    private static func intersectsImage(_ shapes: [Shape], width: Int, height: Int) -> Bool {
         for shape in shapes {
+            if case let .mask(_, _, counts) = shape {
+                // Odd runs are ones; sizes were checked, so any non-empty one is inside the image.
+                if counts.indices.contains(where: { $0 % 2 == 1 && counts[$0] > 0 }) { return true }
+                continue
+            }
             var probe = SpanProbe()
             Canvas.spans(of: shape, width: width, height: height) { _, _, _ in
                 probe.hit = true
                 return false
             }
-            if probe.hit { found = true; break }
+            if probe.hit { return true }
         }
-        return found
+        return false
     }
 
     private struct SpanProbe { var hit = false }

@@ -21,4 +21,21 @@ public struct GradCAMMap: Sendable, Equatable {
         self.values = values
         self.alpha = alpha
     }
+
+    /// The raw map as a NumPy v1.0 `.npy` file: `<f4`, C order, shape `(height, width)` (readable by `sightline score`).
+    public func npyData() -> [UInt8] {
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(height), \(width)), }"
+        // magic (6) + version (2) + length (2) + header + "\n" padded to a multiple of 64.
+        header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
+        let length = header.utf8.count
+        var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(length & 0xFF), UInt8(length >> 8)]
+        bytes.reserveCapacity(10 + length + 4 * values.count)
+        bytes += Array(header.utf8)
+        for value in values {
+            let bits = value.bitPattern.littleEndian
+            bytes += [UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8),
+                      UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24)]
+        }
+        return bytes
+    }
 }

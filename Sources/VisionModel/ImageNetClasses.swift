@@ -68,9 +68,9 @@ public enum ImageNetClasses {
         return match(trimmed)
     }
 
-    /// Classes whose name contains `query` (case-insensitive), best first: exact match, then names starting with the
-    /// query, then names with a word starting with it, then other substrings; ties in class order. An empty query
-    /// lists all 1000 classes.
+    /// Classes whose name contains `query` (case-insensitive), best first: exact match, then names containing it as a
+    /// whole word (or words), then names starting with it, then names with a word starting with it, then other
+    /// substrings; ties in class order. An empty query lists all 1000 classes.
     public static func search(_ query: String) -> [(index: Int, name: String)] {
         let key = normalise(query)
         var ranked: [(rank: Int, index: Int)] = []
@@ -79,12 +79,14 @@ public enum ImageNetClasses {
             let rank: Int
             if key.isEmpty || candidate == key {
                 rank = 0
-            } else if candidate.hasPrefix(key) {
+            } else if (" " + candidate + " ").contains(" " + key + " ") {
                 rank = 1
-            } else if candidate.contains(" " + key) || candidate.contains("-" + key) {
+            } else if candidate.hasPrefix(key) {
                 rank = 2
-            } else if candidate.contains(key) {
+            } else if candidate.contains(" " + key) || candidate.contains("-" + key) {
                 rank = 3
+            } else if candidate.contains(key) {
+                rank = 4
             } else {
                 continue
             }

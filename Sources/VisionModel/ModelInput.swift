@@ -28,6 +28,17 @@ public struct ModelInput: Sendable, Equatable {
         self.values = Self.preprocess(pixels: image.pixels, width: image.width, height: image.height)
     }
 
+    /// Decodes an image file (JPEG or PNG, EXIF orientation applied) and preprocesses it.
+    /// Throws the decoder's `EngineError` (`.unreadableImage`, `.imageTooLarge`).
+    public init(contentsOfImage path: String, limits: ImageLimits = .standard) throws(EngineError) {
+        self.init(image: try ImageDecoder.decode(contentsOf: path, limits: limits))
+    }
+
+    /// Decodes image bytes (JPEG or PNG) and preprocesses them.
+    public init(imageBytes: [UInt8], limits: ImageLimits = .standard) throws(EngineError) {
+        self.init(image: try ImageDecoder.decode(imageBytes, limits: limits))
+    }
+
     /// Per output index: the two source indices and the weight of the second, for one axis.
     static func interpolationTaps(source: Int, destination: Int) -> (i0: [Int], i1: [Int], t: [Float]) {
         var i0 = [Int](repeating: 0, count: destination)

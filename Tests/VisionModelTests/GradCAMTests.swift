@@ -62,3 +62,18 @@ import Testing
         #expect(gradient == [0, 0, 1, 1, 1, 0, 0])
     }
 }
+
+/// The `.npy` bytes of a map round-trip through the test reader.
+@Suite struct GradCAMFileTests {
+    @Test func npyDataRoundTrips() throws {
+        let map = GradCAMMap(classIndex: 1, layer: .head, width: 3, height: 2, values: [0, 1.5, 2, 3, 4, 5.25], alpha: [])
+        let bytes = map.npyData()
+        #expect((10 + Int(bytes[8]) + Int(bytes[9]) << 8) % 64 == 0)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gradcam-\(UUID().uuidString).npy")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let array = try NPYArray(contentsOf: url)
+        #expect(array.shape == [2, 3])
+        #expect(array.values == map.values)
+    }
+}

@@ -22,6 +22,14 @@ public enum Metrics {
         g: FloatMap, mask: Mask, hotThreshold: Double = defaultHotThreshold,
         pointingTolerance: Double = defaultPointingTolerance
     ) throws(EngineError) -> MetricSet {
+        try compute(g: g, mask: mask, hotThreshold: hotThreshold, pointingTolerance: pointingTolerance,
+                    gatherCap: RankHistogram.gatherCap)
+    }
+
+    /// `compute` with the gather cap exposed (tests force several gather rounds with a small cap).
+    static func compute(
+        g: FloatMap, mask: Mask, hotThreshold: Double, pointingTolerance: Double, gatherCap: Int
+    ) throws(EngineError) -> MetricSet {
         let width = g.width, height = g.height
         guard mask.width == width, mask.height == height, mask.bits.count == width * height,
               g.values.count == width * height
@@ -83,7 +91,8 @@ public enum Metrics {
 
         // Rank accuracy, auc and spread from the histogram (+ exact resolution of the buckets that need it).
         let ranks = histogram.resolve(
-            g: g.values, mask: mask.bits, maskCount: countM, halfSum: attention ? 0.5 * sumG : nil)
+            g: g.values, mask: mask.bits, maskCount: countM, halfSum: attention ? 0.5 * sumG : nil,
+            gatherCap: gatherCap)
 
         let union = countHot + countM - countHotM
         var pointing: Bool? = nil

@@ -45,7 +45,9 @@ struct RankHistogram {
     }
 
     /// Exact rank metrics. `halfSum` is `Σ g / 2` (nil without attention: no spread).
-    func resolve(g: [Float], mask: [UInt8], maskCount: Int, halfSum: Double?) -> Ranks {
+    func resolve(
+        g: [Float], mask: [UInt8], maskCount: Int, halfSum: Double?, gatherCap: Int = RankHistogram.gatherCap
+    ) -> Ranks {
         let bucketCount = counts.count
         let positives = maskCount, negatives = pixelCount - maskCount
         @inline(__always) func all(_ b: Int) -> Int { Int(counts[b] & 0xFFFF_FFFF) }
@@ -125,7 +127,7 @@ struct RankHistogram {
         var keys: [UInt64] = []
         while start < needed.count {
             var end = start, total = 0
-            while end < needed.count && (end == start || total + all(needed[end]) <= Self.gatherCap) {
+            while end < needed.count && (end == start || total + all(needed[end]) <= gatherCap) {
                 total += all(needed[end])
                 end += 1
             }

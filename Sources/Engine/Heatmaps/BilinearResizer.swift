@@ -4,8 +4,8 @@
 /// Per axis: `s = (d + 0.5) · (src / dst) − 0.5` in `Double`, `i = ⌊s⌋`, `t = Float(s − i)`, neighbours
 /// `clamp(i)` and `clamp(i + 1)` (so at the borders both neighbours are the edge sample and the value is that sample).
 /// When both source sides are at least 2 (OpenCV's IPP path) every interpolation is `a + t·(b − a)` with `b − a`
-/// rounded to `Float` and then one rounding (a fused multiply-add, emulated exactly in `Double` with round-to-odd),
-/// first along x for the source rows, then along y between two such rows. A source with a side of 1 takes OpenCV's
+/// rounded to `Float` and then one rounding, as IPP's fused multiply-add does (computed as `Float(a + t·(b − a))` in
+/// `Double`, where the product is exact), first along x for the source rows, then along y between two such rows. A source with a side of 1 takes OpenCV's
 /// own separable path: `t` computed as `Float(s) − ⌊s⌋`, x weights clamped at the borders, y weights not, and
 /// `a·(1 − t) + b·t` in `Float`. Both agree with the §3 formula within a few `Float` ulps (far below 1e-6).
 /// Equal sizes return the map unchanged.
@@ -15,9 +15,9 @@ public enum BilinearResizer {
     /// `map` resized to `width × height`.
     public static func resize(_ map: FloatMap, width: Int, height: Int) -> FloatMap {
         if map.width == width, map.height == height { return map }
-        var output = [Float](repeating: 0, count: width * height)
-        output.withUnsafeMutableBufferPointer { out in
-            resize(map, into: out.baseAddress!, width: width, height: height)
+        let output = [Float](unsafeUninitializedCapacity: width * height) { buffer, initialized in
+            resize(map, into: buffer.baseAddress!, width: width, height: height)
+            initialized = width * height
         }
         return FloatMap(width: width, height: height, values: output)
     }
@@ -60,21 +60,6 @@ public enum BilinearResizer {
         }
     }
 
-    /// `Float(a + t·d)` with a single rounding (a fused multiply-add): `t·d` is exact in `Double`; the sum is rounded
-    /// to odd so that the final rounding to `Float` is correct.
-    @inline(__always)
-    static func fusedLerp(_ a: Double, _ t: Double, _ d: Double) -> Float {
-        let p = t * d
-        let s = a + p
-        let bb = s - a
-        let e = (a - (s - bb)) + (p - bb)
-        let bits = s.bitPattern
-        let inexactEven = e != 0 && (bits & 1) == 0
-        let towardLarger = (bits ^ e.bitPattern) >> 63 == 0
-        let delta: UInt64 = inexactEven ? (towardLarger ? 1 : UInt64.max) : 0
-        return Float(Double(bitPattern: bits &+ delta))
-    }
-
     private static func resizeLerp(
         _ src: UnsafePointer<Float>, sourceWidth: Int, sourceHeight: Int,
         into output: UnsafeMutablePointer<Float>, width: Int, height: Int
@@ -82,68 +67,90 @@ public enum BilinearResizer {
         let xAxis = LerpAxis(source: sourceWidth, destination: width)
         let yAxis = LerpAxis(source: sourceHeight, destination: height)
         let xIdentity = sourceWidth == width
-        // Slots: horizontally resized rows y0 and y1, then Double(row0) and Double(row1 − row0) for the pair.
+        // Horizontally resized rows y0 and y1, then Double(row0) and Double(row1 − row0) for the current pair.
         let rows = UnsafeMutablePointer<Float>.allocate(capacity: 2 * width)
-        let base = UnsafeMutablePointer<Double>.allocate(capacity: width)
-        let slope = UnsafeMutablePointer<Double>.allocate(capacity: width)
+        let base = UnsafeMutablePointer<Double>.allocate(capacity: width + 4)
+        let slope = UnsafeMutablePointer<Double>.allocate(capacity: width + 4)
+        let fractions = UnsafeMutablePointer<Double>.allocate(capacity: width)
         defer {
             rows.deallocate()
             base.deallocate()
             slope.deallocate()
+            fractions.deallocate()
         }
+        for x in 0..<width { fractions[x] = Double(xAxis.fraction[x]) }
         let row0 = rows
         let row1 = rows + width
         var pair = (-1, -1)
         xAxis.index0.withUnsafeBufferPointer { i0 in
             xAxis.index1.withUnsafeBufferPointer { i1 in
-                xAxis.fraction.withUnsafeBufferPointer { tx in
-                    func interpolateRow(_ y: Int, into out: UnsafeMutablePointer<Float>) {
-                        let row = src + y * sourceWidth
-                        if xIdentity {
-                            out.update(from: row, count: width)
-                            return
-                        }
-                        for x in 0..<width {
-                            let a = row[i0[x]]
-                            out[x] = fusedLerp(Double(a), Double(tx[x]), Double(row[i1[x]] - a))
-                        }
+                func interpolateRow(_ y: Int, into out: UnsafeMutablePointer<Float>) {
+                    let row = src + y * sourceWidth
+                    if xIdentity {
+                        out.update(from: row, count: width)
+                        return
                     }
-                    for dy in 0..<height {
-                        let y0 = yAxis.index0[dy]
-                        let y1 = yAxis.index1[dy]
-                        if pair != (y0, y1) {
-                            if pair.1 == y0 {
-                                row0.update(from: row1, count: width)
-                            } else if pair.0 != y0 {
-                                interpolateRow(y0, into: row0)
-                            }
-                            if y1 != y0 { interpolateRow(y1, into: row1) } else { row1.update(from: row0, count: width) }
-                            for x in 0..<width {
-                                base[x] = Double(row0[x])
-                                slope[x] = Double(row1[x] - row0[x])
-                            }
-                            pair = (y0, y1)
-                        }
-                        let t = yAxis.fraction[dy]
-                        let out = output + dy * width
-                        if t == 0 || y0 == y1 {
+                    for x in 0..<width {
+                        let a = row[i0[x]]
+                        base[x] = Double(a)
+                        slope[x] = Double(row[i1[x]] - a)
+                    }
+                    lerpRow(base, slope, fractions, into: out, count: width)
+                }
+                for dy in 0..<height {
+                    let y0 = yAxis.index0[dy]
+                    let y1 = yAxis.index1[dy]
+                    let t = yAxis.fraction[dy]
+                    let out = output + dy * width
+                    if t == 0 || y0 == y1 {
+                        // a + 0·(b − a) == a: the row itself.
+                        if pair.0 == y0 {
                             out.update(from: row0, count: width)
+                        } else if pair.1 == y0 {
+                            out.update(from: row1, count: width)
                         } else {
-                            blendRows(base, slope, Double(t), into: out, count: width)
+                            interpolateRow(y0, into: out)
                         }
+                        continue
                     }
+                    if pair != (y0, y1) {
+                        if pair.1 == y0 {
+                            row0.update(from: row1, count: width)
+                        } else if pair.0 != y0 {
+                            interpolateRow(y0, into: row0)
+                        }
+                        interpolateRow(y1, into: row1)
+                        for x in 0..<width {
+                            base[x] = Double(row0[x])
+                            slope[x] = Double(row1[x] - row0[x])
+                        }
+                        pair = (y0, y1)
+                    }
+                    lerpRow(base, slope, Double(t), into: out, count: width)
                 }
             }
         }
     }
 
-    /// `out[x] = fusedLerp(base[x], t, slope[x])` over a row.
-    private static func blendRows(
+    /// `out[x] = Float(base[x] + t · slope[x])` for one `t`: `t · slope` is exact in `Double`, so the only rounding
+    /// besides the final one is that of the `Double` sum, which changes the `Float` result only when it lands exactly
+    /// halfway between two floats (about one value in 10⁸). The loop vectorises.
+    private static func lerpRow(
         _ base: UnsafePointer<Double>, _ slope: UnsafePointer<Double>, _ t: Double,
         into out: UnsafeMutablePointer<Float>, count: Int
     ) {
         for x in 0..<count {
-            out[x] = fusedLerp(base[x], t, slope[x])
+            out[x] = Float(base[x] + t * slope[x])
+        }
+    }
+
+    /// The horizontal pass: a fraction per column.
+    private static func lerpRow(
+        _ base: UnsafePointer<Double>, _ slope: UnsafePointer<Double>, _ t: UnsafePointer<Double>,
+        into out: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        for x in 0..<count {
+            out[x] = Float(base[x] + t[x] * slope[x])
         }
     }
 

@@ -3,71 +3,50 @@
 /// `r = max(R, 0)`; `n = (r − min r) / (1e-7 + max(r − min r))`; `u = resize(n)` (`BilinearResizer`);
 /// `m = max(u, 0)`; `g = (m − min m) / (1e-7 + max(m − min m))`.
 ///
-/// A map with no positive value (or a constant map) yields all zeros, as the formula does.
+/// A map with no positive value (or a constant map) yields all zeros, as the formula does. Besides the resize, the
+/// full-size work is one pass for the extremes and one for the division (`max(v − lo) = max(v) − lo` because
+/// rounding is monotone), so the result equals the step-by-step NumPy evaluation bit for bit.
 public enum HeatmapNormalizer {
     /// `1e-7` rounded to `Float`, as NumPy adds it to a `float32` maximum.
     static let epsilon: Float = 1e-7
 
     /// The normalised map `g` of `raw` at `width × height`.
     public static func normalize(_ raw: FloatMap, width: Int, height: Int) -> FloatMap {
-        // Steps 1–2 on the (small) source map.
+        // Steps 1–2 on the (usually small) source map.
         var n = raw.values
-        n.withUnsafeMutableBufferPointer { buffer in
-            for i in buffer.indices { buffer[i] = max(buffer[i], 0) }
-            minMaxNormalize(buffer)
-        }
+        n.withUnsafeMutableBufferPointer { minMaxNormalize($0) }
         let source = FloatMap(width: raw.width, height: raw.height, values: n)
         // Step 3, then 4 in place on the output.
-        var output = [Float](repeating: 0, count: width * height)
-        output.withUnsafeMutableBufferPointer { buffer in
+        let count = width * height
+        let output = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             BilinearResizer.resize(source, into: buffer.baseAddress!, width: width, height: height)
-            for i in buffer.indices { buffer[i] = max(buffer[i], 0) }
+            initialized = count
             minMaxNormalize(buffer)
         }
         return FloatMap(width: width, height: height, values: output)
     }
 
-    /// `v = (v − min v) / (1e-7 + max(v − min v))`, in place, in `Float`.
+    /// `v = (max(v, 0) − lo) / (1e-7 + (hi − lo))` in place, in `Float`, where `lo` and `hi` are the extremes of
+    /// `max(v, 0)`. Non-negative floats order like their bit patterns, so the extremes are integer reductions
+    /// (which vectorise); the values must be finite.
     static func minMaxNormalize(_ values: UnsafeMutableBufferPointer<Float>) {
         guard let base = values.baseAddress, values.count > 0 else { return }
         let count = values.count
-        var low = base[0]
-        var x = 0
-        if count >= 8 {
-            var lows = UnsafeRawPointer(base).loadUnaligned(as: SIMD8<Float>.self)
-            x = 8
-            while x + 8 <= count {
-                lows = pointwiseMin(lows, UnsafeRawPointer(base + x).loadUnaligned(as: SIMD8<Float>.self))
-                x += 8
+        var lowBits = Int32.max
+        var highBits: Int32 = 0
+        base.withMemoryRebound(to: Int32.self, capacity: count) { bits in
+            for i in 0..<count {
+                let rectified = max(bits[i], 0)  // negative floats (sign bit set) become +0
+                lowBits = min(lowBits, rectified)
+                highBits = max(highBits, rectified)
             }
-            low = lows.min()
         }
-        while x < count { low = min(low, base[x]); x += 1 }
-        // Shift and find the maximum of the shifted values.
-        var high: Float = -.infinity
-        x = 0
-        let shift = SIMD8<Float>(repeating: low)
-        var highs = SIMD8<Float>(repeating: -.infinity)
-        while x + 8 <= count {
-            let shifted = UnsafeRawPointer(base + x).loadUnaligned(as: SIMD8<Float>.self) - shift
-            UnsafeMutableRawPointer(base + x).storeBytes(of: shifted, as: SIMD8<Float>.self)
-            highs = pointwiseMax(highs, shifted)
-            x += 8
+        let low = Float(bitPattern: UInt32(bitPattern: lowBits))
+        let high = Float(bitPattern: UInt32(bitPattern: highBits))
+        let denominator = epsilon + (high - low)
+        for i in 0..<count {
+            let v = base[i]
+            base[i] = ((v < 0 ? 0 : v) - low) / denominator
         }
-        high = highs.max()
-        while x < count {
-            base[x] -= low
-            high = max(high, base[x])
-            x += 1
-        }
-        let denominator = epsilon + high
-        let divisor = SIMD8<Float>(repeating: denominator)
-        x = 0
-        while x + 8 <= count {
-            let value = UnsafeRawPointer(base + x).loadUnaligned(as: SIMD8<Float>.self) / divisor
-            UnsafeMutableRawPointer(base + x).storeBytes(of: value, as: SIMD8<Float>.self)
-            x += 8
-        }
-        while x < count { base[x] /= denominator; x += 1 }
     }
 }

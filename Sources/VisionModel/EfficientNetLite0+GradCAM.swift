@@ -99,7 +99,7 @@ extension EfficientNetLite0 {
                                 let ge = ge.baseAddress, let w = w.baseAddress
                             else { return }
                             Kernels.maskReLU6Gradient(gd, activation: d, count: hidden * g.outputPlane)
-                            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.paddedHeight * g.paddedWidth)
+                            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.scratchCount)
                             defer { scratch.deallocate() }
                             let k2 = g.kernel * g.kernel
                             for c in 0..<hidden {

@@ -153,7 +153,7 @@ public final class EfficientNetLite0: Sendable {
     }
 
     /// Stem: 3×3 stride-2 conv (TF-SAME pad 0,1,0,1) as im2col + SGEMM, then BN + ReLU6.
-    private func stemForward(_ input: [Float], threads: Int) -> [Float] {
+    func stemForward(_ input: [Float], threads: Int) -> [Float] {
         let side = ModelInput.side
         let outSide = Self.stemSide
         let plane = outSide * outSide
@@ -202,7 +202,7 @@ public final class EfficientNetLite0: Sendable {
     }
 
     /// One MBConv block. Returns the block output plus the expand and depthwise ReLU6 outputs.
-    private func blockForward(_ block: MBConvBlock, input: [Float], threads: Int) -> (output: [Float], expanded: [Float], depthwise: [Float]) {
+    func blockForward(_ block: MBConvBlock, input: [Float], threads: Int) -> (output: [Float], expanded: [Float], depthwise: [Float]) {
         let g = block.depthwise.geometry
         let hidden = block.hiddenChannels
         var expanded: [Float]
@@ -232,7 +232,7 @@ public final class EfficientNetLite0: Sendable {
                             let depthwiseShared = SharedPointer(base: dBase)
                             let k2 = g.kernel * g.kernel
                             Kernels.parallelFor(hidden, threads: threads, work: hidden * g.outputPlane * k2) { range in
-                                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.paddedHeight * g.paddedWidth)
+                                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.scratchCount)
                                 defer { scratch.deallocate() }
                                 for c in range {
                                     let plane = expandedShared.base + c * g.inputPlane

@@ -88,65 +88,107 @@ enum Kernels {
     }
 
     /// Depthwise k×k convolution of one channel plane with TF-SAME zero padding, then bias + ReLU6.
-    /// `scratch` must hold (height + padTop + padBottom) × (width + padLeft + padRight) floats.
+    ///
+    /// The zero-padded plane P is split into `stride²` phase planes `Q_ab[i][j] = P[s·i + a][s·j + b]` of a common
+    /// width `Wq`, so every kernel tap becomes one long contiguous multiply-add over an `outHeight × Wq` grid
+    /// (`acc[i] += w · Q[offset + i]`); the columns past `outWidth` are scratch and dropped at the end.
+    /// `scratch` must hold `geometry.scratchCount` floats.
     @inline(__always)
     static func depthwisePlane(
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, weights: UnsafePointer<Float>, bias: Float,
         geometry g: DepthwiseGeometry, scratch: UnsafeMutablePointer<Float>
     ) {
-        let paddedWidth = g.paddedWidth
-        // Zero-padded copy of the plane.
-        scratch.update(repeating: 0, count: g.paddedHeight * paddedWidth)
-        for y in 0..<g.height {
-            (scratch + (y + g.padTop) * paddedWidth + g.padLeft).update(from: input + y * g.width, count: g.width)
-        }
-        let k = g.kernel
         let s = g.stride
+        let k = g.kernel
+        let wq = g.phaseWidth
+        let phaseSize = g.phaseHeight * wq
+        let phases = scratch
+        let acc = scratch + s * s * phaseSize
+        fillPhases(input, phases, geometry: g)
+        let n = g.gridCount
+        acc.update(repeating: 0, count: n)
+        for ky in 0..<k {
+            for kx in 0..<k {
+                let w = weights[ky * k + kx]
+                let src = phases + ((ky % s) * s + kx % s) * phaseSize + (ky / s) * wq + kx / s
+                for i in 0..<n { acc[i] += w * src[i] }
+            }
+        }
         let outWidth = g.outWidth
         for y in 0..<g.outHeight {
+            let row = acc + y * wq
             let out = output + y * outWidth
-            out.update(repeating: 0, count: outWidth)
-            for ky in 0..<k {
-                let row = scratch + (s * y + ky) * paddedWidth
-                for kx in 0..<k {
-                    let w = weights[ky * k + kx]
-                    let src = row + kx
-                    if s == 1 {
-                        for x in 0..<outWidth { out[x] += w * src[x] }
-                    } else {
-                        for x in 0..<outWidth { out[x] += w * src[s * x] }
-                    }
-                }
-            }
-            for x in 0..<outWidth { out[x] = min(max(out[x] + bias, 0), 6) }
+            for x in 0..<outWidth { out[x] = min(max(row[x] + bias, 0), 6) }
         }
     }
 
-    /// Transpose of `depthwisePlane`'s convolution for one channel: scatters `gradOut` (outHeight × outWidth) through
-    /// the kernel into the padded frame, then crops the padding away into `gradIn` (height × width).
+    /// The phase planes of the zero-padded input: `Q_ab[i][j] = P[s·i + a][s·j + b]`, zero outside the image.
+    @inline(__always)
+    static func fillPhases(_ input: UnsafePointer<Float>, _ phases: UnsafeMutablePointer<Float>, geometry g: DepthwiseGeometry) {
+        let s = g.stride
+        let wq = g.phaseWidth
+        let hq = g.phaseHeight
+        phases.update(repeating: 0, count: s * s * hq * wq)
+        if s == 1 {
+            for y in 0..<g.height {
+                (phases + (y + g.padTop) * wq + g.padLeft).update(from: input + y * g.width, count: g.width)
+            }
+            return
+        }
+        for y in 0..<g.height {
+            let py = y + g.padTop
+            let a = py % s
+            let src = input + y * g.width
+            for b in 0..<s {
+                // Input columns x with (x + padLeft) % s == b go to phase (a, b), column (x + padLeft) / s.
+                let first = ((b - g.padLeft) % s + s) % s
+                guard first < g.width else { continue }
+                let dst = phases + ((a * s + b) * hq + py / s) * wq + (first + g.padLeft) / s
+                let count = (g.width - first + s - 1) / s
+                for j in 0..<count { dst[j] = src[first + s * j] }
+            }
+        }
+    }
+
+    /// Transpose of `depthwisePlane`'s convolution for one channel: the incoming gradient is laid on the
+    /// `outHeight × Wq` grid (zero in the scratch columns), scattered back through every tap into the phase planes,
+    /// which are then read back at the unpadded input positions (gradient landing in the padding is discarded).
     @inline(__always)
     static func depthwisePlaneBackward(
         gradOut: UnsafePointer<Float>, gradIn: UnsafeMutablePointer<Float>, weights: UnsafePointer<Float>,
         geometry g: DepthwiseGeometry, scratch: UnsafeMutablePointer<Float>
     ) {
-        let paddedWidth = g.paddedWidth
-        scratch.update(repeating: 0, count: g.paddedHeight * paddedWidth)
-        let k = g.kernel
         let s = g.stride
-        let outWidth = g.outWidth
+        let k = g.kernel
+        let wq = g.phaseWidth
+        let hq = g.phaseHeight
+        let phaseSize = hq * wq
+        let phases = scratch
+        let grid = scratch + s * s * phaseSize
+        let n = g.gridCount
+        phases.update(repeating: 0, count: s * s * phaseSize)
+        grid.update(repeating: 0, count: n)
         for y in 0..<g.outHeight {
-            let grad = gradOut + y * outWidth
-            for ky in 0..<k {
-                let row = scratch + (s * y + ky) * paddedWidth
-                for kx in 0..<k {
-                    let w = weights[ky * k + kx]
-                    let dst = row + kx
-                    for x in 0..<outWidth { dst[s * x] += w * grad[x] }
-                }
+            (grid + y * wq).update(from: gradOut + y * g.outWidth, count: g.outWidth)
+        }
+        for ky in 0..<k {
+            for kx in 0..<k {
+                let w = weights[ky * k + kx]
+                let dst = phases + ((ky % s) * s + kx % s) * phaseSize + (ky / s) * wq + kx / s
+                for i in 0..<n { dst[i] += w * grid[i] }
             }
         }
         for y in 0..<g.height {
-            (gradIn + y * g.width).update(from: scratch + (y + g.padTop) * paddedWidth + g.padLeft, count: g.width)
+            let py = y + g.padTop
+            let a = py % s
+            let out = gradIn + y * g.width
+            for b in 0..<s {
+                let first = ((b - g.padLeft) % s + s) % s
+                guard first < g.width else { continue }
+                let src = phases + ((a * s + b) * hq + py / s) * wq + (first + g.padLeft) / s
+                let count = (g.width - first + s - 1) / s
+                for j in 0..<count { out[first + s * j] = src[j] }
+            }
         }
     }
 

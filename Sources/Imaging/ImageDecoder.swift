@@ -1,5 +1,3 @@
-import Foundation
-
 /// Decodes JPEG and PNG files into 8-bit RGB in display orientation, and PNG heatmaps into values.
 ///
 /// The format is detected from the content. Every corrupt, truncated or unsupported input throws an
@@ -96,12 +94,9 @@ public enum ImageDecoder {
 
     /// The bytes of a regular file, or `.unreadableImage`.
     static func readFile(_ path: String) throws(EngineError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-            let data = FileManager.default.contents(atPath: path)
-        else {
-            throw EngineError(.unreadableImage, "can't read image file \(path)")
+        guard let bytes = FileBytes.contents(of: path) else {
+            throw EngineError(.unreadableImage, "can't read image file \(path) (missing, not a regular file or unreadable)")
         }
-        return [UInt8](data)
+        return bytes
     }
 }

@@ -3,7 +3,7 @@ import _CImageCodecs
 /// The only Swift file that talks to libjpeg (through the `_CImageCodecs` shim).
 enum JPEGCodec {
     /// Rows decoded per call when the pixels can't go straight into the output (orientation ≠ 1 or CMYK).
-    private static let stripRows = 16
+    private static let stripRows = 32
 
     private struct Header {
         var info: ImageInfo

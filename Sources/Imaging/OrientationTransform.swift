@@ -41,34 +41,64 @@ struct OrientationTransform {
         into destination: UnsafeMutablePointer<UInt8>
     ) {
         let w = storedWidth
-        for r in 0..<rowCount {
-            let sy = firstRow + r
-            let src = source + r * sourceStride
-            let rowBase = base + sy * stepY
+        if stepY == 1 || stepY == -1 {
+            // Orientations 5–8: a stored row becomes a display column. Walk the strip column by column so each
+            // display row receives `rowCount` adjacent pixels at once (one page touch per strip, not per pixel).
+            let outStep = stepY * 3
             if components == 3 {
-                if stepX == 1 {
-                    (destination + rowBase * 3).update(from: src, count: w * 3)
-                    continue
-                }
-                var d = rowBase
                 for sx in 0..<w {
-                    let o = d * 3, i = sx * 3
-                    destination[o] = src[i]
-                    destination[o + 1] = src[i + 1]
-                    destination[o + 2] = src[i + 2]
-                    d += stepX
+                    var o = destination + (base + sx * stepX + firstRow * stepY) * 3
+                    var s = source + sx * 3
+                    for _ in 0..<rowCount {
+                        o[0] = s[0]
+                        o[1] = s[1]
+                        o[2] = s[2]
+                        o += outStep
+                        s += sourceStride
+                    }
                 }
             } else {
-                var d = rowBase
                 for sx in 0..<w {
-                    let o = d * 3, i = sx * 4
-                    let (r8, g8, b8) = Self.rgb(fromInvertedCMYK: src[i], src[i + 1], src[i + 2], src[i + 3])
-                    destination[o] = r8
-                    destination[o + 1] = g8
-                    destination[o + 2] = b8
-                    d += stepX
+                    var o = destination + (base + sx * stepX + firstRow * stepY) * 3
+                    var s = source + sx * components
+                    for _ in 0..<rowCount {
+                        copyPixel(from: s, components: components, to: o)
+                        o += outStep
+                        s += sourceStride
+                    }
                 }
             }
+            return
+        }
+        for r in 0..<rowCount {
+            let src = source + r * sourceStride
+            let rowBase = base + (firstRow + r) * stepY
+            if components == 3 && stepX == 1 {
+                (destination + rowBase * 3).update(from: src, count: w * 3)
+                continue
+            }
+            var d = rowBase
+            var s = src
+            for _ in 0..<w {
+                copyPixel(from: s, components: components, to: destination + d * 3)
+                d += stepX
+                s += components
+            }
+        }
+    }
+
+    /// One pixel: RGB as is, or 4-byte inverted CMYK converted to RGB.
+    @inline(__always)
+    private func copyPixel(from s: UnsafePointer<UInt8>, components: Int, to o: UnsafeMutablePointer<UInt8>) {
+        if components == 3 {
+            o[0] = s[0]
+            o[1] = s[1]
+            o[2] = s[2]
+        } else {
+            let (r, g, b) = Self.rgb(fromInvertedCMYK: s[0], s[1], s[2], s[3])
+            o[0] = r
+            o[1] = g
+            o[2] = b
         }
     }
 

@@ -16,6 +16,24 @@ public struct Mask: Sendable, Equatable {
         self.init(width: width, height: height, bits: [UInt8](repeating: 0, count: width * height))
     }
 
-    /// Number of pixels inside.
-    public var count: Int { bits.reduce(0) { $0 + Int($1) } }
+    /// Number of pixels inside (bits are 0 or 1).
+    public var count: Int {
+        bits.withUnsafeBufferPointer { buffer in
+            var total = 0
+            var index = 0
+            let n = buffer.count
+            // Sum bytes in blocks small enough that a UInt32 lane can't overflow.
+            while index < n {
+                let end = min(n, index + 1 << 20)
+                var block: UInt32 = 0
+                for i in index..<end { block &+= UInt32(buffer[i]) }
+                total += Int(block)
+                index = end
+            }
+            return total
+        }
+    }
+
+    /// Whether no pixel is inside.
+    public var isEmpty: Bool { !bits.contains(1) }
 }

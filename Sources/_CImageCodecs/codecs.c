@@ -78,6 +78,7 @@ struct sl_jpeg_decoder {
     struct jpeg_decompress_struct cinfo; // first member: a j_decompress_ptr is also a sl_jpeg_decoder *
     sl_jpeg_error_mgr err;
     struct jpeg_source_mgr source;
+    struct jpeg_progress_mgr progress;
     const uint8_t *data;
     size_t length;
     int created;
@@ -92,6 +93,21 @@ struct sl_jpeg_decoder {
 // only a file that lacks nothing but its final EOI marker decodes. In a multi-scan (progressive) file a cut at a
 // scan boundary would silently drop the remaining scans (a blurred image), so there the end of data is fatal.
 static const JOCTET sl_fake_eoi[2] = {0xFF, JPEG_EOI};
+
+/// A progressive file can declare thousands of tiny scans, each of which makes libjpeg walk the whole coefficient
+/// buffer (a CPU-time bomb in a small file). Real encoders write about 10; libjpeg-turbo's own tools suggest
+/// 500 as a limit. More than this is refused.
+#define SL_JPEG_MAX_SCANS 1000
+
+static void sl_jpeg_progress(j_common_ptr cinfo) {
+    if (!cinfo->is_decompressor) return;
+    j_decompress_ptr d = (j_decompress_ptr)cinfo;
+    if (d->input_scan_number > SL_JPEG_MAX_SCANS) {
+        sl_jpeg_error_mgr *err = (sl_jpeg_error_mgr *)cinfo->err;
+        snprintf(err->message, sizeof(err->message), "JPEG has more than %d scans", SL_JPEG_MAX_SCANS);
+        longjmp(err->jump, 1);
+    }
+}
 
 static void sl_jpeg_source_init(j_decompress_ptr cinfo) { (void)cinfo; }
 
@@ -117,7 +133,7 @@ static void sl_jpeg_source_skip(j_decompress_ptr cinfo, long count) {
 static void sl_jpeg_source_term(j_decompress_ptr cinfo) { (void)cinfo; }
 
 sl_jpeg_decoder *sl_jpeg_create(const uint8_t *data, size_t length) {
-    sl_jpeg_decoder *d = (sl_jpeg_decoder *)calloc(1, sizeof(sl_jpeg_decoder));
+    sl_jpeg_decoder *volatile d = (sl_jpeg_decoder *)calloc(1, sizeof(sl_jpeg_decoder));
     if (d == NULL) return NULL;
     d->data = data;
     d->length = length;
@@ -148,6 +164,8 @@ int sl_jpeg_read_header(sl_jpeg_decoder *d, sl_jpeg_header *out) {
     d->source.next_input_byte = d->data;
     d->source.bytes_in_buffer = d->length;
     d->cinfo.src = &d->source;
+    d->progress.progress_monitor = sl_jpeg_progress;
+    d->cinfo.progress = &d->progress;
     jpeg_save_markers(&d->cinfo, JPEG_APP0 + 1, 0xFFFF);
     if (jpeg_read_header(&d->cinfo, TRUE) != JPEG_HEADER_OK) {
         sl_copy_message(d->err.message, sizeof(d->err.message), "JPEG data holds no image");

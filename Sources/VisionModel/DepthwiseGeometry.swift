@@ -37,14 +37,4 @@ struct DepthwiseGeometry: Sendable, Equatable {
     var paddedWidth: Int { width + padLeft + padRight }
     var inputPlane: Int { height * width }
     var outputPlane: Int { outHeight * outWidth }
-
-    /// Width of each of the `stride²` phase planes of the padded input: ceil(paddedWidth / stride).
-    var phaseWidth: Int { (paddedWidth + stride - 1) / stride }
-    /// Height of each phase plane: ceil(paddedHeight / stride).
-    var phaseHeight: Int { (paddedHeight + stride - 1) / stride }
-    /// Length of the accumulation grid: outHeight rows of `phaseWidth`, less the widest tap offset so that every
-    /// tap's read stays inside its phase plane. Output (y, x) is grid element y·phaseWidth + x.
-    var gridCount: Int { outHeight * phaseWidth - (kernel - 1) / stride }
-    /// Floats of scratch `Kernels.depthwisePlane` and its transpose need: the phase planes plus the grid.
-    var scratchCount: Int { stride * stride * phaseHeight * phaseWidth + outHeight * phaseWidth }
 }

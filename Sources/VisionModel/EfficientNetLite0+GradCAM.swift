@@ -21,11 +21,10 @@ extension EfficientNetLite0 {
             let gradient = stage5Gradient(inference, classIndex: classIndex)
             let plane = Self.stage5Side * Self.stage5Side
             var mean = [Float](repeating: 0, count: Self.stage5Channels)
-            for k in 0..<Self.stage5Channels {
-                var sum: Float = 0
-                for i in 0..<plane { sum += gradient[k * plane + i] }
-                mean[k] = sum / Float(plane)
+            for p in 0..<plane {
+                for k in 0..<Self.stage5Channels { mean[k] += gradient[p * Self.stage5Channels + k] }
             }
+            for k in 0..<Self.stage5Channels { mean[k] /= Float(plane) }
             alpha = mean
             activation = inference.stage5
         }
@@ -45,38 +44,41 @@ extension EfficientNetLite0 {
         return GradCAMMap(classIndex: classIndex, layer: layer, width: side, height: side, values: cam, alpha: alpha)
     }
 
-    /// ∂logit_c / ∂(block 10 output), 112 × 196, by the manual backward pass through the head and blocks 15…11.
-    /// BN scales are folded into the weights, so each transpose below already includes them.
+    /// ∂logit_c / ∂(block 10 output), channels-last (196 × 112), by the manual backward pass through the head and
+    /// blocks 15…11. BN scales are folded into the weights, so each 1×1 transpose already includes them; with
+    /// channels-last gradients every transpose is a plain `G · W` (W stored O×I).
     func stage5Gradient(_ inference: Inference, classIndex: Int) -> [Float] {
         let headPlane = Self.headSide * Self.headSide
         // Start: G_A = fc.weight[c] / 49 at every position, × ReLU6'(head pre-activation).
         var gradA = [Float](repeating: 0, count: Self.headChannels * headPlane)
         let row = Array(classifierRow(classIndex))
-        for k in 0..<Self.headChannels {
-            let value = row[k] / Float(headPlane)
-            for i in 0..<headPlane { gradA[k * headPlane + i] = value }
+        for p in 0..<headPlane {
+            for k in 0..<Self.headChannels { gradA[p * Self.headChannels + k] = row[k] / Float(headPlane) }
         }
-        inference.head.values.withUnsafeBufferPointer { a in
+        inference.headChannelsLast.withUnsafeBufferPointer { a in
             gradA.withUnsafeMutableBufferPointer { g in
                 guard let a = a.baseAddress, let g = g.baseAddress else { return }
                 Kernels.maskReLU6Gradient(g, activation: a, count: Self.headChannels * headPlane)
             }
         }
-        var gradient = Self.transposeMultiply(headLayer, gradA, plane: headPlane)
+        var gradient = Self.backwardThrough(headLayer, gradA, pixels: headPlane)
         for (offset, block) in blocks.enumerated().reversed() where offset > Self.stage5Block {
             gradient = blockBackward(block, trace: inference.trace[offset - Self.stage5Block - 1], gradOut: gradient)
         }
         return gradient
     }
 
-    /// `Wᵀ · g` for a 1×1 layer: g is (outChannels × plane), the result (inChannels × plane).
-    static func transposeMultiply(_ layer: PointwiseLayer, _ g: [Float], plane: Int) -> [Float] {
-        var result = makeBuffer(layer.inChannels * plane)
+    /// Gradient through a 1×1 layer on channels-last data: `g (pixels × O) · W (O × I)` → pixels × I.
+    static func backwardThrough(_ layer: PointwiseLayer, _ g: [Float], pixels: Int) -> [Float] {
+        var result = makeBuffer(layer.inChannels * pixels)
         layer.weights.withUnsafeBufferPointer { w in
             g.withUnsafeBufferPointer { g in
                 result.withUnsafeMutableBufferPointer { out in
                     guard let w = w.baseAddress, let g = g.baseAddress, let out = out.baseAddress else { return }
-                    Kernels.multiply(w, g, out, m: layer.inChannels, n: plane, k: layer.outChannels, transposeA: true)
+                    Kernels.multiply(
+                        g, transposeA: false, lda: layer.outChannels, w, transposeB: false, ldb: layer.inChannels,
+                        out, m: pixels, n: layer.inChannels, k: layer.outChannels
+                    )
                 }
             }
         }
@@ -88,26 +90,18 @@ extension EfficientNetLite0 {
     private func blockBackward(_ block: MBConvBlock, trace: Inference.BlockTrace, gradOut: [Float]) -> [Float] {
         let g = block.depthwise.geometry
         let hidden = block.hiddenChannels
-        var gradDepthwise = Self.transposeMultiply(block.project, gradOut, plane: g.outputPlane)
+        var gradDepthwise = Self.backwardThrough(block.project, gradOut, pixels: g.outputPlane)
         var gradExpanded = Self.makeBuffer(hidden * g.inputPlane)
         gradDepthwise.withUnsafeMutableBufferPointer { gd in
             trace.depthwise.withUnsafeBufferPointer { d in
                 trace.expanded.withUnsafeBufferPointer { e in
                     gradExpanded.withUnsafeMutableBufferPointer { ge in
-                        block.depthwise.weights.withUnsafeBufferPointer { w in
+                        block.depthwise.tapMajorWeights.withUnsafeBufferPointer { w in
                             guard let gd = gd.baseAddress, let d = d.baseAddress, let e = e.baseAddress,
                                 let ge = ge.baseAddress, let w = w.baseAddress
                             else { return }
                             Kernels.maskReLU6Gradient(gd, activation: d, count: hidden * g.outputPlane)
-                            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.scratchCount)
-                            defer { scratch.deallocate() }
-                            let k2 = g.kernel * g.kernel
-                            for c in 0..<hidden {
-                                Kernels.depthwisePlaneBackward(
-                                    gradOut: gd + c * g.outputPlane, gradIn: ge + c * g.inputPlane, weights: w + c * k2,
-                                    geometry: g, scratch: scratch
-                                )
-                            }
+                            Kernels.depthwiseChannelsLastBackward(gradOut: gd, gradIn: ge, weights: w, channels: hidden, geometry: g)
                             if block.expand != nil {
                                 Kernels.maskReLU6Gradient(ge, activation: e, count: hidden * g.inputPlane)
                             }
@@ -117,7 +111,7 @@ extension EfficientNetLite0 {
             }
         }
         guard let expand = block.expand else { return gradExpanded }
-        var gradIn = Self.transposeMultiply(expand, gradExpanded, plane: g.inputPlane)
+        var gradIn = Self.backwardThrough(expand, gradExpanded, pixels: g.inputPlane)
         if block.isResidual {
             for i in 0..<gradIn.count { gradIn[i] += gradOut[i] }
         }

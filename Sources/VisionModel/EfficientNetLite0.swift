@@ -86,22 +86,29 @@ public final class EfficientNetLite0: Sendable {
         let threads = max(1, threads)
         Kernels.setBLASThreads(threads)
         var h = stemForward(input.values, threads: threads)
-        let stem = recordActivations ? FloatTensor(uncheckedShape: [Self.stemChannels, Self.stemSide, Self.stemSide], values: h) : nil
+        let stem = recordActivations
+            ? FloatTensor(
+                uncheckedShape: [Self.stemChannels, Self.stemSide, Self.stemSide],
+                values: Self.channelsFirst(h, channels: Self.stemChannels, pixels: Self.stemSide * Self.stemSide)
+            )
+            : nil
         var outputs: [FloatTensor] = []
         var trace: [Inference.BlockTrace] = []
         var stage5: [Float] = []
         for (i, block) in blocks.enumerated() {
-            let keepTrace = i > Self.stage5Block
             let (output, expanded, depthwise) = blockForward(block, input: h, threads: threads)
             h = output
-            if keepTrace { trace.append(Inference.BlockTrace(expanded: expanded, depthwise: depthwise)) }
+            if i > Self.stage5Block { trace.append(Inference.BlockTrace(expanded: expanded, depthwise: depthwise)) }
             if i == Self.stage5Block { stage5 = h }
             if recordActivations {
                 let side = block.depthwise.geometry.outHeight
-                outputs.append(FloatTensor(uncheckedShape: [block.outChannels, side, side], values: h))
+                outputs.append(FloatTensor(
+                    uncheckedShape: [block.outChannels, side, side],
+                    values: Self.channelsFirst(h, channels: block.outChannels, pixels: side * side)
+                ))
             }
         }
-        // Head: 1×1 conv + BN + ReLU6 → A (1280 × 49), global average pool, classifier.
+        // Head: 1×1 conv + BN + ReLU6 → A (49 × 1280, channels-last), global average pool, classifier.
         let plane = Self.headSide * Self.headSide
         var a = Self.makeBuffer(Self.headChannels * plane)
         var logits = fcBias
@@ -110,18 +117,19 @@ public final class EfficientNetLite0: Sendable {
                 headLayer.bias.withUnsafeBufferPointer { b in
                     a.withUnsafeMutableBufferPointer { out in
                         guard let out = out.baseAddress, let x = x.baseAddress, let w = w.baseAddress, let b = b.baseAddress else { return }
-                        Kernels.multiply(w, x, out, m: Self.headChannels, n: plane, k: headLayer.inChannels)
-                        Kernels.addBiasReLU6(out, bias: b, channels: 0..<Self.headChannels, plane: plane)
+                        Kernels.multiplyByTransposedWeights(x, w, out, pixels: plane, inChannels: headLayer.inChannels, outChannels: Self.headChannels)
+                        Kernels.addBiasReLU6ChannelsLast(out, bias: b, channels: Self.headChannels, pixels: 0..<plane)
                     }
                 }
             }
         }
         var pooled = [Float](repeating: 0, count: Self.headChannels)
         a.withUnsafeBufferPointer { a in
-            for k in 0..<Self.headChannels {
-                var sum: Float = 0
-                for i in 0..<plane { sum += a[k * plane + i] }
-                pooled[k] = sum / Float(plane)
+            pooled.withUnsafeMutableBufferPointer { v in
+                for p in 0..<plane {
+                    for k in 0..<Self.headChannels { v[k] += a[p * Self.headChannels + k] }
+                }
+                for k in 0..<Self.headChannels { v[k] /= Float(plane) }
             }
         }
         fcWeights.withUnsafeBufferPointer { w in
@@ -134,10 +142,17 @@ public final class EfficientNetLite0: Sendable {
         }
         return Inference(
             logits: logits,
-            head: FloatTensor(uncheckedShape: [Self.headChannels, Self.headSide, Self.headSide], values: a),
-            stage5: FloatTensor(uncheckedShape: [Self.stage5Channels, Self.stage5Side, Self.stage5Side], values: stage5),
+            head: FloatTensor(
+                uncheckedShape: [Self.headChannels, Self.headSide, Self.headSide],
+                values: Self.channelsFirst(a, channels: Self.headChannels, pixels: plane)
+            ),
+            stage5: FloatTensor(
+                uncheckedShape: [Self.stage5Channels, Self.stage5Side, Self.stage5Side],
+                values: Self.channelsFirst(stage5, channels: Self.stage5Channels, pixels: Self.stage5Side * Self.stage5Side)
+            ),
             stem: stem,
             blockOutputs: outputs,
+            headChannelsLast: a,
             trace: trace
         )
     }
@@ -153,6 +168,7 @@ public final class EfficientNetLite0: Sendable {
     }
 
     /// Stem: 3×3 stride-2 conv (TF-SAME pad 0,1,0,1) as im2col + SGEMM, then BN + ReLU6.
+    /// Returns the activation channels-last (112·112 × 32), the layout block 0's depthwise conv reads.
     func stemForward(_ input: [Float], threads: Int) -> [Float] {
         let side = ModelInput.side
         let outSide = Self.stemSide
@@ -189,10 +205,11 @@ public final class EfficientNetLite0: Sendable {
                 stemBias.withUnsafeBufferPointer { b in
                     output.withUnsafeMutableBufferPointer { out in
                         guard let cols = cols.baseAddress, let w = w.baseAddress, let b = b.baseAddress, let out = out.baseAddress else { return }
-                        Kernels.multiply(w, cols, out, m: Self.stemChannels, n: plane, k: 27)
+                        // out (HW × 32) = colsᵀ (HW × 27) · Wᵀ (27 × 32)
+                        Kernels.multiply(cols, transposeA: true, lda: plane, w, transposeB: true, ldb: 27, out, m: plane, n: Self.stemChannels, k: 27)
                         let shared = SharedPointer(base: out)
-                        Kernels.parallelFor(Self.stemChannels, threads: threads, work: Self.stemChannels * plane) { range in
-                            Kernels.addBiasReLU6(shared.base, bias: b, channels: range, plane: plane)
+                        Kernels.parallelFor(plane, threads: threads, work: Self.stemChannels * plane) { range in
+                            Kernels.addBiasReLU6ChannelsLast(shared.base, bias: b, channels: Self.stemChannels, pixels: range)
                         }
                     }
                 }
@@ -201,7 +218,8 @@ public final class EfficientNetLite0: Sendable {
         return output
     }
 
-    /// One MBConv block. Returns the block output plus the expand and depthwise ReLU6 outputs.
+    /// One MBConv block, channels-last throughout (pixels × channels). Returns the block output plus the expand
+    /// and depthwise ReLU6 outputs (kept for the backward pass).
     func blockForward(_ block: MBConvBlock, input: [Float], threads: Int) -> (output: [Float], expanded: [Float], depthwise: [Float]) {
         let g = block.depthwise.geometry
         let hidden = block.hiddenChannels
@@ -210,9 +228,15 @@ public final class EfficientNetLite0: Sendable {
             expanded = Self.makeBuffer(hidden * g.inputPlane)
             input.withUnsafeBufferPointer { x in
                 expand.weights.withUnsafeBufferPointer { w in
-                    expanded.withUnsafeMutableBufferPointer { e in
-                        guard let x = x.baseAddress, let w = w.baseAddress, let e = e.baseAddress else { return }
-                        Kernels.multiply(w, x, e, m: hidden, n: g.inputPlane, k: expand.inChannels)
+                    expand.bias.withUnsafeBufferPointer { b in
+                        expanded.withUnsafeMutableBufferPointer { e in
+                            guard let x = x.baseAddress, let w = w.baseAddress, let b = b.baseAddress, let e = e.baseAddress else { return }
+                            Kernels.multiplyByTransposedWeights(x, w, e, pixels: g.inputPlane, inChannels: expand.inChannels, outChannels: hidden)
+                            let shared = SharedPointer(base: e)
+                            Kernels.parallelFor(g.inputPlane, threads: threads, work: hidden * g.inputPlane) { range in
+                                Kernels.addBiasReLU6ChannelsLast(shared.base, bias: b, channels: hidden, pixels: range)
+                            }
+                        }
                     }
                 }
             }
@@ -220,31 +244,16 @@ public final class EfficientNetLite0: Sendable {
             expanded = input
         }
         var depthwise = Self.makeBuffer(hidden * g.outputPlane)
-        let expandBias = block.expand?.bias ?? []
-        let hasExpand = block.expand != nil
-        expanded.withUnsafeMutableBufferPointer { e in
+        expanded.withUnsafeBufferPointer { e in
             depthwise.withUnsafeMutableBufferPointer { d in
-                block.depthwise.weights.withUnsafeBufferPointer { w in
-                    block.depthwise.bias.withUnsafeBufferPointer { db in
-                        expandBias.withUnsafeBufferPointer { eb in
-                            guard let eBase = e.baseAddress, let dBase = d.baseAddress, let w = w.baseAddress, let db = db.baseAddress else { return }
-                            let expandedShared = SharedPointer(base: eBase)
-                            let depthwiseShared = SharedPointer(base: dBase)
-                            let k2 = g.kernel * g.kernel
-                            Kernels.parallelFor(hidden, threads: threads, work: hidden * g.outputPlane * k2) { range in
-                                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.scratchCount)
-                                defer { scratch.deallocate() }
-                                for c in range {
-                                    let plane = expandedShared.base + c * g.inputPlane
-                                    if hasExpand, let eb = eb.baseAddress {
-                                        Kernels.addBiasReLU6(plane, bias: eb + c, channels: 0..<1, plane: g.inputPlane)
-                                    }
-                                    Kernels.depthwisePlane(
-                                        input: plane, output: depthwiseShared.base + c * g.outputPlane, weights: w + c * k2,
-                                        bias: db[c], geometry: g, scratch: scratch
-                                    )
-                                }
-                            }
+                block.depthwise.tapMajorWeights.withUnsafeBufferPointer { w in
+                    block.depthwise.bias.withUnsafeBufferPointer { b in
+                        guard let e = e.baseAddress, let d = d.baseAddress, let w = w.baseAddress, let b = b.baseAddress else { return }
+                        let output = SharedPointer(base: d)
+                        Kernels.parallelFor(g.outHeight, threads: threads, work: hidden * g.outputPlane * g.kernel * g.kernel) { rows in
+                            Kernels.depthwiseChannelsLast(
+                                input: e, output: output.base, weights: w, bias: b, channels: hidden, geometry: g, rows: rows
+                            )
                         }
                     }
                 }
@@ -258,10 +267,10 @@ public final class EfficientNetLite0: Sendable {
                     input.withUnsafeBufferPointer { x in
                         output.withUnsafeMutableBufferPointer { out in
                             guard let d = d.baseAddress, let w = w.baseAddress, let b = b.baseAddress, let out = out.baseAddress else { return }
-                            Kernels.multiply(w, d, out, m: project.outChannels, n: g.outputPlane, k: hidden)
-                            Kernels.addBias(
+                            Kernels.multiplyByTransposedWeights(d, w, out, pixels: g.outputPlane, inChannels: hidden, outChannels: project.outChannels)
+                            Kernels.addBiasChannelsLast(
                                 out, bias: b, residual: block.isResidual ? x.baseAddress : nil,
-                                channels: project.outChannels, plane: g.outputPlane
+                                channels: project.outChannels, pixels: g.outputPlane
                             )
                         }
                     }
@@ -269,5 +278,14 @@ public final class EfficientNetLite0: Sendable {
             }
         }
         return (output, expanded, depthwise)
+    }
+
+    /// Channels-last (pixels × channels) → C×H×W.
+    static func channelsFirst(_ values: [Float], channels: Int, pixels: Int) -> [Float] {
+        var result = makeBuffer(values.count)
+        for p in 0..<pixels {
+            for c in 0..<channels { result[c * pixels + p] = values[p * channels + c] }
+        }
+        return result
     }
 }

@@ -12,7 +12,9 @@ public struct Inference: Sendable {
     public let stem: FloatTensor?
     /// Every block's output (16 tensors), only when the pass was run with `recordActivations`; empty otherwise.
     public let blockOutputs: [FloatTensor]
-    /// ReLU6 outputs of blocks 11…15 (expand, depthwise), kept for the stage5 backward pass.
+    /// The head activation channels-last (49 × 1280), for the backward pass.
+    let headChannelsLast: [Float]
+    /// ReLU6 outputs of blocks 11…15 (expand, depthwise; channels-last), kept for the stage5 backward pass.
     let trace: [BlockTrace]
 
     /// The ReLU6 outputs inside one block, which give the ReLU6 derivative masks of the backward pass.

@@ -37,17 +37,6 @@ enum Kernels {
         }
     }
 
-    /// C (m×n) = A (m×k) · B (k×n), row-major; `transposeA` reads A as its transpose (A stored k×m).
-    static func multiply(
-        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-        m: Int, n: Int, k: Int, transposeA: Bool = false, accumulate: Bool = false
-    ) {
-        cblas_sgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? m : k), b, Int32(n), accumulate ? 1 : 0, c, Int32(n)
-        )
-    }
-
     /// y (m) = A (m×n) · x (n), or Aᵀ·x when `transpose` (then y has n elements).
     static func multiplyVector(
         _ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
@@ -59,137 +48,102 @@ enum Kernels {
         )
     }
 
-    /// In place: `x[c][i] = ReLU6(x[c][i] + bias[c])` over channels `channels`.
-    @inline(__always)
-    static func addBiasReLU6(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, channels: Range<Int>, plane: Int) {
-        for c in channels {
-            let b = bias[c]
-            let row = x + c * plane
-            for i in 0..<plane {
-                row[i] = min(max(row[i] + b, 0), 6)
-            }
-        }
-    }
-
-    /// In place: `x[c][i] += bias[c] (+ residual[c][i])`.
-    static func addBias(
-        _ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, residual: UnsafePointer<Float>?, channels: Int, plane: Int
+    /// Depthwise k×k convolution in channels-last layout for output rows `rows`: `input` is H×W×C, `output`
+    /// Ho×Wo×C, `weights` tap-major (k²×C), `bias` C; taps that fall in the TF-SAME zero padding are skipped.
+    /// Writes ReLU6(conv + bias). The inner loops run over the C contiguous channels.
+    static func depthwiseChannelsLast(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, weights: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>, channels: Int, geometry g: DepthwiseGeometry, rows: Range<Int>
     ) {
-        for c in 0..<channels {
-            let b = bias[c]
-            let row = x + c * plane
-            if let residual {
-                let r = residual + c * plane
-                for i in 0..<plane { row[i] += b + r[i] }
-            } else {
-                for i in 0..<plane { row[i] += b }
-            }
-        }
-    }
-
-    /// Depthwise k×k convolution of one channel plane with TF-SAME zero padding, then bias + ReLU6.
-    ///
-    /// The zero-padded plane P is split into `stride²` phase planes `Q_ab[i][j] = P[s·i + a][s·j + b]` of a common
-    /// width `Wq`, so every kernel tap becomes one long contiguous multiply-add over an `outHeight × Wq` grid
-    /// (`acc[i] += w · Q[offset + i]`); the columns past `outWidth` are scratch and dropped at the end.
-    /// `scratch` must hold `geometry.scratchCount` floats.
-    @inline(__always)
-    static func depthwisePlane(
-        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, weights: UnsafePointer<Float>, bias: Float,
-        geometry g: DepthwiseGeometry, scratch: UnsafeMutablePointer<Float>
-    ) {
-        let s = g.stride
         let k = g.kernel
-        let wq = g.phaseWidth
-        let phaseSize = g.phaseHeight * wq
-        let phases = scratch
-        let acc = scratch + s * s * phaseSize
-        fillPhases(input, phases, geometry: g)
-        let n = g.gridCount
-        acc.update(repeating: 0, count: n)
-        for ky in 0..<k {
-            for kx in 0..<k {
-                let w = weights[ky * k + kx]
-                let src = phases + ((ky % s) * s + kx % s) * phaseSize + (ky / s) * wq + kx / s
-                for i in 0..<n { acc[i] += w * src[i] }
-            }
-        }
-        let outWidth = g.outWidth
-        for y in 0..<g.outHeight {
-            let row = acc + y * wq
-            let out = output + y * outWidth
-            for x in 0..<outWidth { out[x] = min(max(row[x] + bias, 0), 6) }
-        }
-    }
-
-    /// The phase planes of the zero-padded input: `Q_ab[i][j] = P[s·i + a][s·j + b]`, zero outside the image.
-    @inline(__always)
-    static func fillPhases(_ input: UnsafePointer<Float>, _ phases: UnsafeMutablePointer<Float>, geometry g: DepthwiseGeometry) {
         let s = g.stride
-        let wq = g.phaseWidth
-        let hq = g.phaseHeight
-        phases.update(repeating: 0, count: s * s * hq * wq)
-        if s == 1 {
-            for y in 0..<g.height {
-                (phases + (y + g.padTop) * wq + g.padLeft).update(from: input + y * g.width, count: g.width)
-            }
-            return
-        }
-        for y in 0..<g.height {
-            let py = y + g.padTop
-            let a = py % s
-            let src = input + y * g.width
-            for b in 0..<s {
-                // Input columns x with (x + padLeft) % s == b go to phase (a, b), column (x + padLeft) / s.
-                let first = ((b - g.padLeft) % s + s) % s
-                guard first < g.width else { continue }
-                let dst = phases + ((a * s + b) * hq + py / s) * wq + (first + g.padLeft) / s
-                let count = (g.width - first + s - 1) / s
-                for j in 0..<count { dst[j] = src[first + s * j] }
+        for y in rows {
+            for x in 0..<g.outWidth {
+                let out = output + (y * g.outWidth + x) * channels
+                out.update(from: bias, count: channels)
+                for ky in 0..<k {
+                    let iy = s * y + ky - g.padTop
+                    guard iy >= 0, iy < g.height else { continue }
+                    for kx in 0..<k {
+                        let ix = s * x + kx - g.padLeft
+                        guard ix >= 0, ix < g.width else { continue }
+                        let src = input + (iy * g.width + ix) * channels
+                        let w = weights + (ky * k + kx) * channels
+                        for c in 0..<channels { out[c] += w[c] * src[c] }
+                    }
+                }
+                for c in 0..<channels { out[c] = min(max(out[c], 0), 6) }
             }
         }
     }
 
-    /// Transpose of `depthwisePlane`'s convolution for one channel: the incoming gradient is laid on the
-    /// `outHeight × Wq` grid (zero in the scratch columns), scattered back through every tap into the phase planes,
-    /// which are then read back at the unpadded input positions (gradient landing in the padding is discarded).
-    @inline(__always)
-    static func depthwisePlaneBackward(
+    /// Transpose of `depthwiseChannelsLast`'s convolution (channels-last): `gradIn` (H×W×C) receives
+    /// Σ w[tap][c] · gradOut[y][x][c] at every input pixel a tap read; the padding's share is dropped.
+    static func depthwiseChannelsLastBackward(
         gradOut: UnsafePointer<Float>, gradIn: UnsafeMutablePointer<Float>, weights: UnsafePointer<Float>,
-        geometry g: DepthwiseGeometry, scratch: UnsafeMutablePointer<Float>
+        channels: Int, geometry g: DepthwiseGeometry
     ) {
-        let s = g.stride
         let k = g.kernel
-        let wq = g.phaseWidth
-        let hq = g.phaseHeight
-        let phaseSize = hq * wq
-        let phases = scratch
-        let grid = scratch + s * s * phaseSize
-        let n = g.gridCount
-        phases.update(repeating: 0, count: s * s * phaseSize)
-        grid.update(repeating: 0, count: n)
+        let s = g.stride
+        gradIn.update(repeating: 0, count: g.inputPlane * channels)
         for y in 0..<g.outHeight {
-            (grid + y * wq).update(from: gradOut + y * g.outWidth, count: g.outWidth)
-        }
-        for ky in 0..<k {
-            for kx in 0..<k {
-                let w = weights[ky * k + kx]
-                let dst = phases + ((ky % s) * s + kx % s) * phaseSize + (ky / s) * wq + kx / s
-                for i in 0..<n { dst[i] += w * grid[i] }
+            for x in 0..<g.outWidth {
+                let grad = gradOut + (y * g.outWidth + x) * channels
+                for ky in 0..<k {
+                    let iy = s * y + ky - g.padTop
+                    guard iy >= 0, iy < g.height else { continue }
+                    for kx in 0..<k {
+                        let ix = s * x + kx - g.padLeft
+                        guard ix >= 0, ix < g.width else { continue }
+                        let dst = gradIn + (iy * g.width + ix) * channels
+                        let w = weights + (ky * k + kx) * channels
+                        for c in 0..<channels { dst[c] += w[c] * grad[c] }
+                    }
+                }
             }
         }
-        for y in 0..<g.height {
-            let py = y + g.padTop
-            let a = py % s
-            let out = gradIn + y * g.width
-            for b in 0..<s {
-                let first = ((b - g.padLeft) % s + s) % s
-                guard first < g.width else { continue }
-                let src = phases + ((a * s + b) * hq + py / s) * wq + (first + g.padLeft) / s
-                let count = (g.width - first + s - 1) / s
-                for j in 0..<count { out[first + s * j] = src[j] }
+    }
+
+    /// In place over pixels `pixels` of a channels-last buffer: `x[p][c] = ReLU6(x[p][c] + bias[c])`.
+    static func addBiasReLU6ChannelsLast(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, channels: Int, pixels: Range<Int>) {
+        for p in pixels {
+            let row = x + p * channels
+            for c in 0..<channels { row[c] = min(max(row[c] + bias[c], 0), 6) }
+        }
+    }
+
+    /// A 1×1 convolution on channels-last data: `y (pixels × O) = x (pixels × I) · Wᵀ`, with W stored O×I.
+    static func multiplyByTransposedWeights(
+        _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        pixels: Int, inChannels: Int, outChannels: Int
+    ) {
+        multiply(x, transposeA: false, lda: inChannels, w, transposeB: true, ldb: inChannels, y, m: pixels, n: outChannels, k: inChannels)
+    }
+
+    /// In place on channels-last data: `x[p][c] += bias[c] (+ residual[p][c])`.
+    static func addBiasChannelsLast(
+        _ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, residual: UnsafePointer<Float>?, channels: Int, pixels: Int
+    ) {
+        for p in 0..<pixels {
+            let row = x + p * channels
+            if let residual {
+                let r = residual + p * channels
+                for c in 0..<channels { row[c] += bias[c] + r[c] }
+            } else {
+                for c in 0..<channels { row[c] += bias[c] }
             }
         }
+    }
+
+    /// General row-major SGEMM: C (m×n) = op(A) · op(B), op = transpose when the flag is set.
+    static func multiply(
+        _ a: UnsafePointer<Float>, transposeA: Bool, lda: Int, _ b: UnsafePointer<Float>, transposeB: Bool, ldb: Int,
+        _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(n)
+        )
     }
 
     /// In place: `g[i] = 0` wherever the ReLU6 output `a[i]` is not strictly inside (0, 6). Since a = min(max(z,0),6),

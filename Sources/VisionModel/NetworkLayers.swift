@@ -58,16 +58,22 @@ struct PointwiseLayer {
 struct DepthwiseLayer {
     let channels: Int
     let geometry: DepthwiseGeometry
-    let weights: [Float]
+    /// Folded weights, tap-major: `tapMajorWeights[(ky·k + kx)·C + c]` (the channels-last kernels' layout).
+    let tapMajorWeights: [Float]
     let bias: [Float]
 
     init(_ dict: StateDict, conv: String, bn: String, channels: Int, geometry: DepthwiseGeometry) throws(VisionModelError) {
         let k = geometry.kernel
         let w = try dict.tensor(conv + ".weight", shape: [channels, 1, k, k]).values
         let norm = try FoldedBatchNorm(dict, prefix: bn, channels: channels)
+        let folded = norm.fold(into: w, rowLength: k * k)
+        var tapMajor = [Float](repeating: 0, count: folded.count)
+        for c in 0..<channels {
+            for tap in 0..<(k * k) { tapMajor[tap * channels + c] = folded[c * k * k + tap] }
+        }
         self.channels = channels
         self.geometry = geometry
-        self.weights = norm.fold(into: w, rowLength: k * k)
+        self.tapMajorWeights = tapMajor
         self.bias = norm.shift
     }
 }

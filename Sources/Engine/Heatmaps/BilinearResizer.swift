@@ -45,19 +45,36 @@ public enum BilinearResizer {
         var fraction: [Float]
 
         init(source: Int, destination: Int) {
-            index0 = [Int](repeating: 0, count: destination)
-            index1 = [Int](repeating: 0, count: destination)
-            fraction = [Float](repeating: 0, count: destination)
             let scale = Double(source) / Double(destination)
-            for d in 0..<destination {
-                let s = (Double(d) + 0.5) * scale - 0.5
-                let floorS = s.rounded(.down)
-                let i = Int(floorS)
-                fraction[d] = Float(s - floorS)
-                index0[d] = min(max(i, 0), source - 1)
-                index1[d] = min(max(i + 1, 0), source - 1)
+            var lows = [Int](repeating: 0, count: destination)
+            var highs = [Int](repeating: 0, count: destination)
+            var fractions = [Float](repeating: 0, count: destination)
+            lows.withUnsafeMutableBufferPointer { i0 in
+                highs.withUnsafeMutableBufferPointer { i1 in
+                    fractions.withUnsafeMutableBufferPointer { t in
+                        for d in 0..<destination {
+                            let s = (Double(d) + 0.5) * scale - 0.5  // ≥ −0.5
+                            var i = Int(s)
+                            if Double(i) > s { i -= 1 }
+                            t[d] = Float(s - Double(i))
+                            i0[d] = min(max(i, 0), source - 1)
+                            i1[d] = min(max(i + 1, 0), source - 1)
+                        }
+                    }
+                }
             }
+            index0 = lows
+            index1 = highs
+            fraction = fractions
         }
+    }
+
+    /// Output columns `start..<end` that interpolate between the same two source columns.
+    private struct ColumnRun {
+        var start: Int
+        var end: Int
+        var index0: Int
+        var index1: Int
     }
 
     private static func resizeLerp(
@@ -79,6 +96,16 @@ public enum BilinearResizer {
             fractions.deallocate()
         }
         for x in 0..<width { fractions[x] = Double(xAxis.fraction[x]) }
+        // Runs of columns with the same source pair (used when they are long enough to pay off).
+        var runs: [ColumnRun] = []
+        if !xIdentity, width >= 8 * sourceWidth {
+            runs.reserveCapacity(sourceWidth + 1)
+            var start = 0
+            for x in 1...width where x == width || xAxis.index0[x] != xAxis.index0[start] || xAxis.index1[x] != xAxis.index1[start] {
+                runs.append(ColumnRun(start: start, end: x, index0: xAxis.index0[start], index1: xAxis.index1[start]))
+                start = x
+            }
+        }
         let row0 = rows
         let row1 = rows + width
         var pair = (-1, -1)
@@ -90,18 +117,38 @@ public enum BilinearResizer {
                         out.update(from: row, count: width)
                         return
                     }
-                    for x in 0..<width {
-                        let a = row[i0[x]]
-                        base[x] = Double(a)
-                        slope[x] = Double(row[i1[x]] - a)
+                    if runs.isEmpty {
+                        for x in 0..<width {
+                            let a = row[i0[x]]
+                            out[x] = Float(Double(a) + fractions[x] * Double(row[i1[x]] - a))
+                        }
+                        return
                     }
-                    lerpRow(base, slope, fractions, into: out, count: width)
+                    // Upscaling: columns come in runs that share one source pair; no gathers inside a run.
+                    for run in runs {
+                        let a = row[run.index0]
+                        let d = Double(row[run.index1] - a)
+                        let av = SIMD4<Double>(repeating: Double(a))
+                        let dv = SIMD4<Double>(repeating: d)
+                        var x = run.start
+                        while x + 4 <= run.end {
+                            let t = UnsafeRawPointer(fractions + x).loadUnaligned(as: SIMD4<Double>.self)
+                            UnsafeMutableRawPointer(out + x).storeBytes(of: SIMD4<Float>(av + t * dv), as: SIMD4<Float>.self)
+                            x += 4
+                        }
+                        while x < run.end {
+                            out[x] = Float(Double(a) + fractions[x] * d)
+                            x += 1
+                        }
+                    }
                 }
-                for dy in 0..<height {
+                var dy = 0
+                while dy < height {
                     let y0 = yAxis.index0[dy]
                     let y1 = yAxis.index1[dy]
                     let t = yAxis.fraction[dy]
                     let out = output + dy * width
+                    dy += 1
                     if t == 0 || y0 == y1 {
                         // a + 0·(b − a) == a: the row itself.
                         if pair.0 == y0 {
@@ -126,7 +173,15 @@ public enum BilinearResizer {
                         }
                         pair = (y0, y1)
                     }
-                    lerpRow(base, slope, Double(t), into: out, count: width)
+                    // Upscaling: several output rows share this pair; do four at a time (one load, four stores).
+                    if dy + 3 <= height, yAxis.index0[dy + 2] == y0, yAxis.index1[dy + 2] == y1,
+                       yAxis.fraction[dy] != 0, yAxis.fraction[dy + 1] != 0, yAxis.fraction[dy + 2] != 0 {
+                        lerpRows4(base, slope, Double(t), Double(yAxis.fraction[dy]), Double(yAxis.fraction[dy + 1]),
+                                  Double(yAxis.fraction[dy + 2]), into: out, stride: width, count: width)
+                        dy += 3
+                    } else {
+                        lerpRow(base, slope, Double(t), into: out, count: width)
+                    }
                 }
             }
         }
@@ -139,18 +194,52 @@ public enum BilinearResizer {
         _ base: UnsafePointer<Double>, _ slope: UnsafePointer<Double>, _ t: Double,
         into out: UnsafeMutablePointer<Float>, count: Int
     ) {
-        for x in 0..<count {
+        let tv = SIMD4<Double>(repeating: t)
+        var x = 0
+        while x + 4 <= count {
+            let a = UnsafeRawPointer(base + x).loadUnaligned(as: SIMD4<Double>.self)
+            let d = UnsafeRawPointer(slope + x).loadUnaligned(as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(out + x).storeBytes(of: SIMD4<Float>(a + tv * d), as: SIMD4<Float>.self)
+            x += 4
+        }
+        while x < count {
             out[x] = Float(base[x] + t * slope[x])
+            x += 1
         }
     }
 
-    /// The horizontal pass: a fraction per column.
-    private static func lerpRow(
-        _ base: UnsafePointer<Double>, _ slope: UnsafePointer<Double>, _ t: UnsafePointer<Double>,
-        into out: UnsafeMutablePointer<Float>, count: Int
+    /// `lerpRow` for four consecutive output rows of the same source pair: each pair of source values is loaded
+    /// once for four rows, four lanes at a time.
+    private static func lerpRows4(
+        _ base: UnsafePointer<Double>, _ slope: UnsafePointer<Double>,
+        _ t0: Double, _ t1: Double, _ t2: Double, _ t3: Double,
+        into out: UnsafeMutablePointer<Float>, stride: Int, count: Int
     ) {
-        for x in 0..<count {
-            out[x] = Float(base[x] + t[x] * slope[x])
+        let out1 = out + stride
+        let out2 = out1 + stride
+        let out3 = out2 + stride
+        let v0 = SIMD4<Double>(repeating: t0)
+        let v1 = SIMD4<Double>(repeating: t1)
+        let v2 = SIMD4<Double>(repeating: t2)
+        let v3 = SIMD4<Double>(repeating: t3)
+        var x = 0
+        while x + 4 <= count {
+            let a = UnsafeRawPointer(base + x).loadUnaligned(as: SIMD4<Double>.self)
+            let d = UnsafeRawPointer(slope + x).loadUnaligned(as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(out + x).storeBytes(of: SIMD4<Float>(a + v0 * d), as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(out1 + x).storeBytes(of: SIMD4<Float>(a + v1 * d), as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(out2 + x).storeBytes(of: SIMD4<Float>(a + v2 * d), as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(out3 + x).storeBytes(of: SIMD4<Float>(a + v3 * d), as: SIMD4<Float>.self)
+            x += 4
+        }
+        while x < count {
+            let a = base[x]
+            let d = slope[x]
+            out[x] = Float(a + t0 * d)
+            out1[x] = Float(a + t1 * d)
+            out2[x] = Float(a + t2 * d)
+            out3[x] = Float(a + t3 * d)
+            x += 1
         }
     }
 

@@ -1,11 +1,11 @@
 /// The scoring.md §4 metrics of a normalised heatmap `g` (values in `[0, 1)`, as produced by
 /// `HeatmapNormalizer`) against a region mask.
 ///
-/// Everything is computed from one pass over the pixels (sums in `Double`, counts, argmax and a histogram of the
-/// float bit patterns), plus one extra pass that gathers only the pixels of the few histogram buckets whose exact
-/// order matters (buckets holding both mask and non-mask pixels for `auc`, the bucket holding the rank cut, the
-/// bucket where half of `Σ g` is reached). Those buckets are sorted exactly, so ties are resolved exactly as §4 says
-/// (rank ties by lower row-major index, `auc` ties count ½) without sorting the whole image.
+/// One pass over the pixels gives the sums (in `Double`), counts and the first argmax, and builds one 32-bit sort key
+/// per pixel. The order statistics (`rank_accuracy`, `auc`, `spread`) then come from a stable LSD radix sort of those
+/// keys (`RadixRanks`: no comparisons, ties resolved exactly as §4 says — rank ties by lower row-major index, `auc`
+/// ties ½) and one scan. Maps above `radixLimit` pixels use a memory-bounded bucket histogram instead
+/// (`RankHistogram`), which sorts only the buckets whose exact order matters, in bounded rounds.
 public enum Metrics {
     /// The default hot threshold `τ`.
     public static let defaultHotThreshold = 0.5
@@ -26,9 +26,14 @@ public enum Metrics {
                     gatherCap: RankHistogram.gatherCap)
     }
 
-    /// `compute` with the gather cap exposed (tests force several gather rounds with a small cap).
+    /// Maps up to this many pixels get their rank statistics from a full LSD radix sort (8 bytes per pixel of
+    /// scratch); larger ones from the memory-bounded bucket histogram (`RankHistogram`).
+    static let radixLimit = 16_000_000
+
+    /// `compute` with the rank strategy exposed (tests force both paths and several gather rounds).
     static func compute(
-        g: FloatMap, mask: Mask, hotThreshold: Double, pointingTolerance: Double, gatherCap: Int
+        g: FloatMap, mask: Mask, hotThreshold: Double, pointingTolerance: Double, gatherCap: Int,
+        radixLimit: Int = Metrics.radixLimit
     ) throws(EngineError) -> MetricSet {
         let width = g.width, height = g.height
         guard mask.width == width, mask.height == height, mask.bits.count == width * height,
@@ -38,26 +43,28 @@ public enum Metrics {
         }
         let n = width * height
         guard n < Int(Int32.max) else { throw EngineError(.invalidRegion, "map too large to score (\(n) pixels)") }
-        var histogram = RankHistogram(pixelCount: n)
         let hot = hotFloatThreshold(hotThreshold)
 
-        // Pass 1: sums, counts, argmax, histogram.
+        // Pass 1: sums (Double), counts, first argmax; on the radix path also the sort keys and digit histograms.
+        let useRadix = n <= radixLimit
+        var keys = [UInt32](repeating: 0, count: useRadix ? n : 0)
+        var digits = [Int](repeating: 0, count: useRadix ? RadixRanks.histogramSize : 0)
         var sumG = 0.0, sumGM = 0.0, sumGX = 0.0, sumGY = 0.0
         var countM = 0, countHot = 0, countHotM = 0
         var maxValue = -Float.infinity, argmax = 0
         g.values.withUnsafeBufferPointer { gp in
             mask.bits.withUnsafeBufferPointer { mp in
-                histogram.counts.withUnsafeMutableBufferPointer { cp in
-                    histogram.sums.withUnsafeMutableBufferPointer { sp in
-                        let shift = histogram.shift
+                keys.withUnsafeMutableBufferPointer { kp in
+                    digits.withUnsafeMutableBufferPointer { hp in
                         for y in 0..<height {
                             let row = y * width
                             var rowSum = 0.0, rowSumX = 0.0, rowSumM = 0.0
                             var rowM = 0, rowHot = 0, rowHotM = 0
+                            var rowMax = -Float.infinity
                             for x in 0..<width {
-                                let i = row + x
-                                let v = gp[i]
-                                let m = Int(mp[i] & 1)
+                                let v = gp[row + x]
+                                let bit = mp[row + x] & 1
+                                let m = Int(bit)
                                 let d = Double(v)
                                 rowSum += d
                                 rowSumX += d * Double(x)
@@ -66,13 +73,21 @@ public enum Metrics {
                                 rowM &+= m
                                 rowHot &+= h
                                 rowHotM &+= h & m
-                                if v > maxValue {
-                                    maxValue = v
-                                    argmax = i
+                                rowMax = max(rowMax, v)
+                                if useRadix {
+                                    let k = RadixRanks.top &- RankHistogram.key(v)
+                                    kp[row + x] = k | (UInt32(bit) << 31)
+                                    hp[Int(k & 0x3FF)] &+= 1
+                                    hp[1024 + Int((k >> 10) & 0x3FF)] &+= 1
+                                    hp[2048 + Int(k >> 20)] &+= 1
                                 }
-                                let b = RankHistogram.bucket(RankHistogram.key(v), shift: shift)
-                                cp[b] &+= 1 | (UInt64(m) << 32)
-                                sp[b] += d
+                            }
+                            if rowMax > maxValue {
+                                maxValue = rowMax
+                                for x in 0..<width where gp[row + x] == rowMax {
+                                    argmax = row + x
+                                    break
+                                }
                             }
                             sumG += rowSum
                             sumGX += rowSumX + 0.5 * rowSum
@@ -89,10 +104,16 @@ public enum Metrics {
         guard countM > 0 else { throw EngineError(.emptyRegion, "region mask is empty") }
         let attention = sumG > 0
 
-        // Rank accuracy, auc and spread from the histogram (+ exact resolution of the buckets that need it).
-        let ranks = histogram.resolve(
-            g: g.values, mask: mask.bits, maskCount: countM, halfSum: attention ? 0.5 * sumG : nil,
-            gatherCap: gatherCap)
+        // Rank accuracy, auc and spread: exact order statistics.
+        let halfSum = attention ? 0.5 * sumG : nil
+        let ranks: RankHistogram.Ranks
+        if useRadix {
+            ranks = RadixRanks.resolve(keys: &keys, histogram: &digits, maskCount: countM, halfSum: halfSum)
+        } else {
+            let histogram = RankHistogram(g: g.values, mask: mask.bits)
+            ranks = histogram.resolve(
+                g: g.values, mask: mask.bits, maskCount: countM, halfSum: halfSum, gatherCap: gatherCap)
+        }
 
         let union = countHot + countM - countHotM
         var pointing: Bool? = nil

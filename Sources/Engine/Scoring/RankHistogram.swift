@@ -15,12 +15,31 @@ struct RankHistogram {
     var counts: [UInt64]
     var sums: [Double]
 
-    init(pixelCount: Int) {
+    /// Builds the histogram of `g` (one pass).
+    init(g: [Float], mask: [UInt8]) {
+        let pixelCount = min(g.count, mask.count)
         self.pixelCount = pixelCount
-        shift = pixelCount <= 1 << 17 ? 12 : (pixelCount <= 1 << 19 ? 11 : 10)
+        let shift: UInt32 = pixelCount <= 1 << 17 ? 12 : (pixelCount <= 1 << 19 ? 11 : 10)
+        self.shift = shift
         let bucketCount = 3 + Int((Self.topBits - Self.floorBits) >> shift)
-        counts = [UInt64](repeating: 0, count: bucketCount)
-        sums = [Double](repeating: 0, count: bucketCount)
+        var counts = [UInt64](repeating: 0, count: bucketCount)
+        var sums = [Double](repeating: 0, count: bucketCount)
+        g.withUnsafeBufferPointer { gp in
+            mask.withUnsafeBufferPointer { mp in
+                counts.withUnsafeMutableBufferPointer { cp in
+                    sums.withUnsafeMutableBufferPointer { sp in
+                        for i in 0..<pixelCount {
+                            let v = gp[i]
+                            let b = Self.bucket(Self.key(v), shift: shift)
+                            cp[b] &+= 1 | (UInt64(mp[i] & 1) << 32)
+                            sp[b] += Double(v)
+                        }
+                    }
+                }
+            }
+        }
+        self.counts = counts
+        self.sums = sums
     }
 
     /// The sortable key of a value: its bit pattern, negatives (and -0) as 0, clamped to 1.0 (NaN too).

@@ -99,7 +99,7 @@ struct MetricsTests {
         return (Double(hits) / Double(k), auc, spread)
     }
 
-    @Test("bucketed rank/auc/spread equal a brute-force sort (ties, tiny values, several gather rounds)",
+    @Test("radix and bucketed rank/auc/spread equal a brute-force sort (ties, zeros, tiny values, gather rounds)",
           arguments: [(7, 5, 0), (40, 30, 1), (64, 64, 2), (50, 41, 3), (90, 70, 4)])
     func againstBruteForce(_ width: Int, _ height: Int, _ flavour: Int) throws {
         var rng = SplitMix(seed: UInt64(width * 1000 + height * 10 + flavour))
@@ -121,8 +121,10 @@ struct MetricsTests {
         let g = FloatMap(width: width, height: height, values: values)
         let mask = Mask(width: width, height: height, bits: bits)
         let expected = Self.reference(values, bits)
-        for cap in [RankHistogram.gatherCap, 7] {
-            let m = try Metrics.compute(g: g, mask: mask, hotThreshold: 0.5, pointingTolerance: 15, gatherCap: cap)
+        // Radix path, bucket-histogram path, bucket path with many small gather rounds.
+        for (cap, radixLimit) in [(RankHistogram.gatherCap, Metrics.radixLimit), (RankHistogram.gatherCap, 0), (7, 0)] {
+            let m = try Metrics.compute(
+                g: g, mask: mask, hotThreshold: 0.5, pointingTolerance: 15, gatherCap: cap, radixLimit: radixLimit)
             #expect(abs(m.rankAccuracy - expected.rank) < 1e-12)
             #expect(abs((m.auc ?? -1) - (expected.auc ?? -1)) < 1e-12)
             #expect(m.spread == expected.spread)

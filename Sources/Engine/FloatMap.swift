@@ -5,7 +5,7 @@ public struct FloatMap: Sendable, Equatable {
     public var values: [Float]
 
     public init(width: Int, height: Int, values: [Float]) {
-        precondition(width > 0 && height > 0 && values.count == width * height, "FloatMap: size mismatch")
+        precondition(width >= 0 && height >= 0 && values.count == width * height, "FloatMap: size mismatch")
         self.width = width
         self.height = height
         self.values = values

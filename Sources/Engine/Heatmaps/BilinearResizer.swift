@@ -15,6 +15,7 @@ public enum BilinearResizer {
     /// `map` resized to `width × height`.
     public static func resize(_ map: FloatMap, width: Int, height: Int) -> FloatMap {
         if map.width == width, map.height == height { return map }
+        guard width > 0, height > 0 else { return FloatMap(width: max(width, 0), height: max(height, 0), values: []) }
         let output = [Float](unsafeUninitializedCapacity: width * height) { buffer, initialized in
             resize(map, into: buffer.baseAddress!, width: width, height: height)
             initialized = width * height
@@ -23,7 +24,13 @@ public enum BilinearResizer {
     }
 
     /// Resizes `map` into `output` (`width * height` floats, row-major).
+    /// An empty source gives zeros.
     public static func resize(_ map: FloatMap, into output: UnsafeMutablePointer<Float>, width: Int, height: Int) {
+        guard width > 0, height > 0 else { return }
+        guard map.width > 0, map.height > 0 else {
+            output.update(repeating: 0, count: width * height)
+            return
+        }
         map.values.withUnsafeBufferPointer { source in
             let src = source.baseAddress!
             if map.width == width, map.height == height {

@@ -12,6 +12,7 @@ public enum HeatmapNormalizer {
 
     /// The normalised map `g` of `raw` at `width × height`.
     public static func normalize(_ raw: FloatMap, width: Int, height: Int) -> FloatMap {
+        guard width > 0, height > 0 else { return FloatMap(width: max(width, 0), height: max(height, 0), values: []) }
         // Steps 1–2 on the (usually small) source map.
         var n = raw.values
         n.withUnsafeMutableBufferPointer { minMaxNormalize($0) }

@@ -14,6 +14,7 @@ public enum Rasterizer {
     /// `invalid_region`; an empty result is returned as is (the caller decides about `empty_region`).
     public static func mask(for shapes: [Shape], width: Int, height: Int) throws(EngineError) -> Mask {
         try checkSizes(shapes, width: width, height: height)
+        guard width > 0, height > 0 else { return Mask(width: max(width, 0), height: max(height, 0)) }
         var bits = [UInt8](repeating: 0, count: width * height)
         bits.withUnsafeMutableBufferPointer { buffer in
             let canvas = Canvas(bits: buffer.baseAddress!, width: width, height: height)
@@ -26,6 +27,9 @@ public enum Rasterizer {
     /// naming the first group whose mask is empty, or `invalid_region` when an RLE mask doesn't fit the image.
     public static func validate(_ set: RegionSet, width: Int, height: Int) throws(EngineError) {
         for region in set.regions { try checkSizes(region.shapes, width: width, height: height) }
+        guard width > 0, height > 0 else {
+            throw EngineError(.emptyRegion, "region '\(set.regions.first?.label ?? "")' is empty")
+        }
         for group in set.groups where !intersectsImage(group.shapes, width: width, height: height) {
             throw EngineError(.emptyRegion, "region '\(group.label)' is empty")
         }
@@ -89,7 +93,7 @@ struct Canvas {
         var position = 0
         let total = width * height
         for (index, run) in counts.enumerated() {
-            let end = min(position + run, total)
+            let end = position + min(max(run, 0), total - position)
             if index % 2 == 1 {
                 var p = position
                 while p < end {

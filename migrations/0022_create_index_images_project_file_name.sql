@@ -1,0 +1,1 @@
+CREATE INDEX images_project_file_name_idx ON images (project_id, file_name);

@@ -93,6 +93,30 @@ import Testing
         #expect(two.blockOutputs.isEmpty && two.stem == nil)
     }
 
+    @Test func concurrentCallersGetTheSameResults() async throws {
+        let network = try ModelFixtures.loadedModel()
+        let reference = try ModelFixtures.inference("coffee")
+        let input = try ModelInput(values: try ModelFixtures.array("coffee/input.npy").values)
+        let maps = try await withThrowingTaskGroup(of: [Float].self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    let inference = network.infer(input, threads: 1)
+                    return try network.gradCAM(inference, classIndex: 967, layer: .stage5).values + inference.logits
+                }
+            }
+            return try await group.reduce(into: [[Float]]()) { $0.append($1) }
+        }
+        let expected = try network.gradCAM(reference, classIndex: 967, layer: .stage5).values + reference.logits
+        // Same numbers up to summation order (other tests may change the process-wide BLAS thread count meanwhile).
+        let scale = expected.map { abs($0) }.max() ?? 1
+        for map in maps {
+            #expect(map.count == expected.count)
+            var worst: Float = 0
+            for (a, b) in zip(map, expected) { worst = max(worst, abs(a - b)) }
+            #expect(worst <= 1e-5 * scale)
+        }
+    }
+
     @Test func rejectsAnInputOfTheWrongSize() {
         #expect(throws: VisionModelError.self) { try ModelInput(values: [Float](repeating: 0, count: 10)) }
         #expect(throws: VisionModelError.self) {

@@ -1,6 +1,7 @@
-/// A parsed JSON value (RFC 8259). Object members keep their order; `subscript(key:)` returns the last member with
+/// A parsed JSON value (RFC 8259). Not `indirect`: arrays and objects already live in heap storage, so scalars stay
+/// inline (no allocation per number). Object members keep their order; `subscript(key:)` returns the last member with
 /// that name (as Python's `json` does for duplicate names).
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)

@@ -87,7 +87,7 @@ extension EfficientNetLite0 {
 
     /// Backward through one block: project transpose, ReLU6' of the depthwise output, depthwise transpose,
     /// ReLU6' of the expand output, expand transpose, plus the pass-through of a residual block.
-    private func blockBackward(_ block: MBConvBlock, trace: Inference.BlockTrace, gradOut: [Float]) -> [Float] {
+    func blockBackward(_ block: MBConvBlock, trace: Inference.BlockTrace, gradOut: [Float]) -> [Float] {
         let g = block.depthwise.geometry
         let hidden = block.hiddenChannels
         var gradDepthwise = Self.backwardThrough(block.project, gradOut, pixels: g.outputPlane)

@@ -36,10 +36,25 @@ public enum HeatmapNormalizer {
         var lowBits = Int32.max
         var highBits: Int32 = 0
         base.withMemoryRebound(to: Int32.self, capacity: count) { bits in
-            for i in 0..<count {
-                let rectified = max(bits[i], 0)  // negative floats (sign bit set) become +0
+            // Negative floats (sign bit set) are negative Int32s: clamping them to 0 is the ReLU (+0).
+            var lows = SIMD4<Int32>(repeating: .max)
+            var highs = SIMD4<Int32>(repeating: 0)
+            let zero = SIMD4<Int32>(repeating: 0)
+            var i = 0
+            while i + 4 <= count {
+                var v = UnsafeRawPointer(bits + i).loadUnaligned(as: SIMD4<Int32>.self)
+                v.replace(with: zero, where: v .< zero)
+                lows.replace(with: v, where: v .< lows)
+                highs.replace(with: v, where: v .> highs)
+                i += 4
+            }
+            lowBits = lows.min()
+            highBits = highs.max()
+            while i < count {
+                let rectified = max(bits[i], 0)
                 lowBits = min(lowBits, rectified)
                 highBits = max(highBits, rectified)
+                i += 1
             }
         }
         let low = Float(bitPattern: UInt32(bitPattern: lowBits))

@@ -60,7 +60,7 @@ enum RegionParser {
         guard case .array(let shapeItems)? = value["shapes"] else {
             throw invalid("\(name): \"shapes\" must be a list")
         }
-        guard !shapeItems.isEmpty else { throw invalid("\(name): \"shapes\" is empty") }
+        // An empty list is structurally fine; its mask is empty, which `Rasterizer.validate` reports as empty_region.
         var shapes: [Shape] = []
         for (shapeIndex, item) in shapeItems.enumerated() {
             shapes.append(try parseShape(item, context: "\(name) shape \(shapeIndex)"))

@@ -63,7 +63,6 @@ struct RegionTests {
         #"{"regions": [{"label": "x", "kind": "maybe", "shapes": [{"type": "rect", "x": 0, "y": 0, "width": 1, "height": 1}]}]}"#,
         #"{"regions": [{"label": "x", "aliases": "y", "shapes": [{"type": "rect", "x": 0, "y": 0, "width": 1, "height": 1}]}]}"#,
         #"{"regions": [{"label": "x", "min_energy": "0.5", "shapes": [{"type": "rect", "x": 0, "y": 0, "width": 1, "height": 1}]}]}"#,
-        #"{"regions": [{"label": "x", "shapes": []}]}"#,
         #"{"regions": [{"label": "x"}]}"#,
         #"{"regions": [{"label": "x", "shapes": [{"type": "circle", "cx": 1, "cy": 1, "r": 2}]}]}"#,
         #"{"regions": [{"label": "x", "shapes": [{"x": 0, "y": 0, "width": 1, "height": 1}]}]}"#,
@@ -194,6 +193,10 @@ struct RegionTests {
 
     @Test("validate names the empty region; a region partly inside is fine")
     func validate() throws {
+        let noShapes = try parse(#"{"regions": [{"label": "nothing", "shapes": []}]}"#)
+        #expect(throws: EngineError(.emptyRegion, "region 'nothing' is empty")) {
+            try Rasterizer.validate(noShapes, width: 10, height: 10)
+        }
         let set = try parse(#"{"regions": [{"label": "in", "shapes": [{"type": "rect", "x": -5, "y": -5, "width": 6, "height": 6}]}, {"label": "Out", "shapes": [{"type": "polygon", "points": [[50, 50], [60, 50], [55, 60]]}, {"type": "ellipse", "cx": -20, "cy": 5, "rx": 3, "ry": 3}, {"type": "mask", "size": [10, 10], "counts": [100]}]}]}"#)
         do {
             try Rasterizer.validate(set, width: 10, height: 10)

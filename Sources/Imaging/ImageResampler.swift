@@ -9,6 +9,7 @@ public enum ImageResampler {
     /// Shrinks the image so its longer side is `maxSide` (aspect ratio kept, each side at least 1 px). Never
     /// enlarges: returns the input unchanged when both sides are already `≤ maxSide`. `maxSide < 1` counts as 1.
     public static func downscale(_ image: RGBImage, maxSide: Int) -> RGBImage {
+        guard image.isConsistent else { return image }
         let target = max(1, maxSide)
         let longer = max(image.width, image.height)
         guard longer > target else { return image }
@@ -19,8 +20,10 @@ public enum ImageResampler {
     }
 
     /// Resizes to exactly `width × height` (each clamped to at least 1): area average along an axis that
-    /// shrinks, bilinear along an axis that grows. Returns the input when the size is unchanged.
+    /// shrinks, bilinear along an axis that grows. Returns the input when the size is unchanged (or when its
+    /// `pixels` don't match its size, which only a caller mutating the fields can cause).
     public static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+        guard image.isConsistent else { return image }
         let dstW = max(1, width), dstH = max(1, height)
         if dstW == image.width && dstH == image.height { return image }
         let xTaps = AxisTaps(source: image.width, destination: dstW)

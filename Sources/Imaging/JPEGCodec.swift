@@ -114,7 +114,7 @@ enum JPEGCodec {
 
     /// Baseline JFIF (4:2:0, optimised Huffman tables). Returns `[]` only if libjpeg fails (out of memory).
     static func encode(_ image: RGBImage, quality: Int) -> [UInt8] {
-        guard image.width > 0, image.height > 0, image.pixels.count == image.width * image.height * 3 else {
+        guard image.isConsistent, UInt32(exactly: image.width) != nil, UInt32(exactly: image.height) != nil else {
             return []
         }
         return image.pixels.withUnsafeBufferPointer { pixels -> [UInt8] in

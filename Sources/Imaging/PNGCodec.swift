@@ -136,15 +136,22 @@ enum PNGCodec {
         return 1
     }
 
-    /// A non-interlaced 8-bit PNG of 1 (gray) or 3 (RGB) channels. Returns `[]` only if libpng fails.
-    static func encode(pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int) -> [UInt8] {
-        guard let base = pixels.baseAddress, width > 0, height > 0, pixels.count == width * height * channels else {
+    /// A non-interlaced 8-bit PNG of 1 (gray) or 3 (RGB) channels, zlib `level` 0…9. Returns `[]` if the input is
+    /// inconsistent or libpng fails.
+    static func encode(pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int, level: Int)
+        -> [UInt8]
+    {
+        guard let base = pixels.baseAddress, width > 0, height > 0, UInt32(exactly: width) != nil,
+            UInt32(exactly: height) != nil, RGBImage.byteCount(width: width, height: height, channels: channels)
+                == pixels.count
+        else {
             return []
         }
         var out: UnsafeMutablePointer<UInt8>?
         var length = 0
         let status = sl_png_encode(
-            base, UInt32(width), UInt32(height), width * channels, Int32(channels), 6, &out, &length, nil, 0)
+            base, UInt32(width), UInt32(height), width * channels, Int32(channels), Int32(min(9, max(0, level))),
+            &out, &length, nil, 0)
         defer { sl_codecs_free(out) }
         guard status == Int32(SL_OK), let out else { return [] }
         return Array(UnsafeBufferPointer(start: out, count: length))

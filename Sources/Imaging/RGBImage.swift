@@ -10,4 +10,15 @@ public struct RGBImage: Sendable, Equatable {
         self.height = height
         self.pixels = pixels
     }
+
+    /// `width × height × channels`, or `nil` when a side is not positive or the product overflows.
+    static func byteCount(width: Int, height: Int, channels: Int) -> Int? {
+        guard width > 0, height > 0 else { return nil }
+        let (area, o1) = width.multipliedReportingOverflow(by: height)
+        let (bytes, o2) = area.multipliedReportingOverflow(by: channels)
+        return o1 || o2 ? nil : bytes
+    }
+
+    /// Whether `pixels` holds exactly `width * height * 3` bytes (always true unless the fields were mutated).
+    var isConsistent: Bool { Self.byteCount(width: width, height: height, channels: 3) == pixels.count }
 }

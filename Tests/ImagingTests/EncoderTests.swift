@@ -43,9 +43,34 @@ import Testing
         #expect(rgb.pixels == pixels.flatMap { [$0, $0, $0] })
     }
 
+    @Test(arguments: [0, 1, 3, 9, -5, 42])
+    func pngCompressionLevelsAreLossless(_ level: Int) throws {
+        let image = Self.smooth(width: 90, height: 40)
+        let png = ImageEncoder.png(image, compressionLevel: level)
+        #expect(try ImageDecoder.decode(png) == image)
+        let gray = [UInt8](repeating: 77, count: 90 * 40)
+        let grayPNG = ImageEncoder.pngGray(width: 90, height: 40, pixels: gray, compressionLevel: level)
+        #expect(try ImageDecoder.decodeGrayHeatmapPNG(grayPNG, maxValues: 4000).values.allSatisfy { $0 == Float(77) / 255 })
+    }
+
+    @Test func higherCompressionIsNotLarger() {
+        let image = Self.smooth(width: 200, height: 120)
+        let stored = ImageEncoder.png(image, compressionLevel: 0)
+        let best = ImageEncoder.png(image, compressionLevel: 9)
+        #expect(best.count < stored.count)
+        #expect(stored.count > 200 * 120 * 3)  // level 0: stored deflate blocks
+    }
+
     @Test func inconsistentInputGivesNoBytes() {
         #expect(ImageEncoder.pngGray(width: 4, height: 4, pixels: [1, 2, 3]).isEmpty)
         #expect(ImageEncoder.pngGray(width: 0, height: 4, pixels: []).isEmpty)
+        #expect(ImageEncoder.pngGray(width: Int.max, height: 3, pixels: [1, 2, 3]).isEmpty)  // no overflow trap
+        var mutated = Self.smooth(width: 4, height: 4)
+        mutated.width = 5  // fields are public vars: an inconsistent image must not be read out of bounds
+        #expect(ImageEncoder.png(mutated).isEmpty)
+        #expect(ImageEncoder.jpeg(mutated).isEmpty)
+        #expect(ImageResampler.downscale(mutated, maxSide: 2) == mutated)
+        #expect(ImageResampler.resize(mutated, width: 2, height: 2) == mutated)
     }
 
     @Test func jpegRoundTripIsClose() throws {

@@ -1,0 +1,1 @@
+CREATE INDEX runs_image_id_idx ON runs (image_id, created_at);

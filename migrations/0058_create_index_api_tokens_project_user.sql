@@ -1,0 +1,1 @@
+CREATE INDEX api_tokens_project_user_idx ON api_tokens (project_id, user_id);

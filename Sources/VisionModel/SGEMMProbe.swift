@@ -3,6 +3,13 @@ import Dispatch
 
 /// Measures this machine's OpenBLAS SGEMM throughput (for the model benchmark's FLOP-rate comparison).
 public enum SGEMMProbe {
+    /// The kernel family OpenBLAS chose when it loaded (e.g. "SkylakeX", "Haswell", or "Prescott" when it did not
+    /// recognise the CPU and fell back to SSE3; `OPENBLAS_CORETYPE` overrides the choice at process start).
+    public static var kernelName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
     /// GFLOP/s of `C = A·B` for square `size × size` float32 matrices with `threads` OpenBLAS threads: the best of
     /// `repeats` timed runs after one warm-up (2·size³ FLOPs per run).
     public static func measureGFLOPS(size: Int = 1024, threads: Int, repeats: Int = 5) -> Double {

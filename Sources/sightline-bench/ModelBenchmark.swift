@@ -38,9 +38,10 @@ enum ModelBenchmark {
 
         let flops = 2 * network.multiplyAccumulates
         print("model: EfficientNet-Lite0, \(String(format: "%.3f", Double(flops) / 1e9)) GFLOP per forward pass (\(network.multiplyAccumulates) multiply-adds)")
+        print("model: OpenBLAS kernels: \(SGEMMProbe.kernelName)")
         print("model: weights loaded in \(String(format: "%.1f", loadMilliseconds)) ms")
 
-        var report: [String: Any] = ["flops": flops, "load_ms": loadMilliseconds]
+        var report: [String: Any] = ["flops": flops, "load_ms": loadMilliseconds, "blas_kernels": SGEMMProbe.kernelName]
         var perThreads: [String: Any] = [:]
         var logits: [Float] = []
         var top1 = 0
@@ -49,9 +50,12 @@ enum ModelBenchmark {
             // Forward only.
             for _ in 0..<warmup { _ = network.infer(input, threads: threads) }
             var forward: [Double] = []
+            var forwardCPU: [Double] = []
             for _ in 0..<repeats {
                 start = DispatchTime.now().uptimeNanoseconds
+                let cpu = threadCPUNanoseconds()
                 let inference = network.infer(input, threads: threads)
+                forwardCPU.append(Double(threadCPUNanoseconds() - cpu) / 1e6)
                 forward.append(milliseconds(since: start))
                 logits = inference.logits
             }
@@ -59,13 +63,20 @@ enum ModelBenchmark {
             // Forward + Grad-CAM at both layers for the top-1 class.
             for _ in 0..<warmup { _ = try gradCAMs(network, input, top1, threads) }
             var gradcam: [Double] = []
+            var gradcamCPU: [Double] = []
             for _ in 0..<repeats {
                 start = DispatchTime.now().uptimeNanoseconds
+                let cpu = threadCPUNanoseconds()
                 _ = try gradCAMs(network, input, top1, threads)
+                gradcamCPU.append(Double(threadCPUNanoseconds() - cpu) / 1e6)
                 gradcam.append(milliseconds(since: start))
             }
             let f = median(forward)
             let g = median(gradcam)
+            if threads == 1 {
+                // With one thread all work runs on this thread, so its CPU time is a load-independent figure.
+                print(String(format: "swift threads=1 CPU time: forward %.2f ms, forward+gradcam %.2f ms", median(forwardCPU), median(gradcamCPU)))
+            }
             print(String(
                 format: "swift threads=%d: forward %.2f ms (min %.2f), forward+gradcam(head,stage5) %.2f ms (min %.2f); %.1f GFLOP/s effective; SGEMM 1024^3 %.1f GFLOP/s",
                 threads, f, forward.min() ?? 0, g, gradcam.min() ?? 0, Double(flops) / (f / 1000) / 1e9, gflops
@@ -73,6 +84,7 @@ enum ModelBenchmark {
             perThreads[String(threads)] = [
                 "forward_ms": f, "forward_min_ms": forward.min() ?? 0,
                 "gradcam_ms": g, "gradcam_min_ms": gradcam.min() ?? 0, "sgemm_gflops": gflops,
+                "forward_cpu_ms": median(forwardCPU), "gradcam_cpu_ms": median(gradcamCPU),
             ]
         }
         report["threads"] = perThreads
@@ -94,6 +106,13 @@ enum ModelBenchmark {
         let head = try network.gradCAM(inference, classIndex: c, layer: .head, threads: threads)
         let stage5 = try network.gradCAM(inference, classIndex: c, layer: .stage5, threads: threads)
         return (head, stage5)
+    }
+
+    /// CPU time consumed by the calling thread.
+    private static func threadCPUNanoseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
 
     private static func milliseconds(since start: UInt64) -> Double {

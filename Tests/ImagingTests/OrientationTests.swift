@@ -98,6 +98,26 @@ import Testing
         #expect(try ImageDecoder.decode(oriented) == Self.reference(upright, orientation: orientation))
     }
 
+    @Test func pngExifAfterTheImageDataCounts() throws {
+        let png = ImageEncoder.png(Self.source)
+        let iend = png.count - 12  // the IEND chunk is the last 12 bytes
+        let late = Array(png[..<iend]) + CodecEdgeCaseTests.chunk("eXIf", Self.tiff(orientation: 8)) + Array(png[iend...])
+        #expect(try ImageDecoder.probe(late).orientation == 8)
+        #expect(try ImageDecoder.decode(late) == Self.reference(Self.source, orientation: 8))
+    }
+
+    @Test func exifIsFoundAfterAnXMPSegment() throws {
+        let plain = ImageEncoder.jpeg(ImageResampler.resize(Self.source, width: 40, height: 30), quality: 90)
+        let upright = try ImageDecoder.decode(plain)
+        let withExif = Self.jpegWithExif(plain, exif: Self.tiff(orientation: 3))
+        // An XMP APP1 segment in front of the Exif one.
+        let xmp = Array("http://ns.adobe.com/xap/1.0/".utf8) + [0] + Array("<x:xmpmeta/>".utf8)
+        let length = xmp.count + 2
+        let both = [0xFF, 0xD8, 0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + xmp + Array(withExif[2...])
+        #expect(try ImageDecoder.probe(both).orientation == 3)
+        #expect(try ImageDecoder.decode(both) == Self.reference(upright, orientation: 3))
+    }
+
     @Test func cmykJPEGIsOrientedToo() throws {
         // The CMYK fixture with an orientation-6 APP1 inserted: rotated copy of the plain CMYK decode.
         let cmyk = Fixtures.bytes("ok/jpeg_cmyk.jpg")

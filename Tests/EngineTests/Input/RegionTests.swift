@@ -126,7 +126,7 @@ struct RegionTests {
 
     @Test("polygon: scanline fill equals the per-pixel definition on random polygons")
     func polygonMatchesDefinition() throws {
-        var generator = SplitMix(seed: 11)
+        var generator = InputRandom(seed: 11)
         for _ in 0..<40 {
             let count = 3 + Int(generator.next() % 9)
             let points: [(Double, Double)] = (0..<count).map { _ in
@@ -153,7 +153,7 @@ struct RegionTests {
 
     @Test("ellipse: scanline fill equals the per-pixel definition; positive angles turn clockwise on screen")
     func ellipse() throws {
-        var generator = SplitMix(seed: 5)
+        var generator = InputRandom(seed: 5)
         for _ in 0..<30 {
             let cx = Double(generator.next() % 800) / 10 - 10
             let cy = Double(generator.next() % 600) / 10 - 10

@@ -48,7 +48,7 @@ struct ResizeAndNormalizeTests {
 
     @Test("within 1e-6 of the §3 formula on a random map, up- and downscaling")
     func closeToFormula() {
-        var generator = SplitMix(seed: 7)
+        var generator = InputRandom(seed: 7)
         for (w, h, W, H) in [(7, 7, 224, 224), (14, 14, 640, 480), (448, 448, 224, 224), (5, 9, 13, 4)] {
             let map = FloatMap(width: w, height: h, values: (0..<(w * h)).map { _ in generator.nextFloat() })
             let u = BilinearResizer.resize(map, width: W, height: H)
@@ -102,7 +102,7 @@ struct ResizeAndNormalizeTests {
 }
 
 /// A small deterministic generator for test data.
-struct SplitMix {
+struct InputRandom {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

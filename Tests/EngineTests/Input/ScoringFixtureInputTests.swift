@@ -85,7 +85,7 @@ struct ScoringFixtureInputTests {
             #expect(Double(argmax) == stats["argmax_flat"]?.numberValue, "\(id) \(label) argmax")
             #expect(Double(g.values.filter { $0 == maxValue }.count) == stats["n_equal_max"]?.numberValue)
             if let hash = reference["g_sha256_f32le"]?.stringValue {
-                #expect(SHA256.hex(float32LE: g.values) == hash, "\(id) \(label): g is not bit-identical")
+                #expect(InputSHA256.hex(float32LE: g.values) == hash, "\(id) \(label): g is not bit-identical")
             }
         }
     }

@@ -61,7 +61,17 @@ public enum HeatmapReader {
     }
 
     private static func readPNG(_ bytes: [UInt8]) throws(EngineError) -> FloatMap {
-        let png = try ImageDecoder.decodeGrayHeatmapPNG(bytes, maxValues: maxValues)
+        let png: GrayPNG
+        do throws(EngineError) {
+            png = try ImageDecoder.decodeGrayHeatmapPNG(bytes, maxValues: maxValues)
+        } catch {
+            // Keep the heatmap domain whatever the image layer reports.
+            switch error.code {
+            case .imageTooLarge, .heatmapTooLarge: throw EngineError(.heatmapTooLarge, error.message)
+            case .nonFiniteHeatmap: throw error
+            default: throw EngineError(.unsupportedHeatmap, error.message)
+            }
+        }
         guard png.width > 0, png.height > 0, png.values.count == png.width * png.height else {
             throw EngineError(.unsupportedHeatmap, "png: empty or inconsistent image")
         }

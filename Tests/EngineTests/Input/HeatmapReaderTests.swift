@@ -98,6 +98,28 @@ struct HeatmapReaderTests {
         #expect(code(npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }", data: data, version: 9)) == .unsupportedHeatmap)
     }
 
+    @Test("corrupt PNG and npy heatmaps stay in the heatmap domain (never a crash)")
+    func corruptFiles() {
+        for file in ["images/heatmap_formats/gray8.png", "images/heatmap_formats/gray16.png", "images/heatmap_formats/f8.npy",
+                     "images/heatmap_formats/floats.json"] {
+            let bytes = InputFixtures.bytes(file)
+            var generator = InputRandom(seed: 3)
+            for cut in [8, 16, 33, bytes.count / 2, bytes.count - 1] where cut < bytes.count {
+                if let code = code(Array(bytes.prefix(cut))) {
+                    #expect([.unsupportedHeatmap, .nonFiniteHeatmap].contains(code), "\(file) cut at \(cut): \(code)")
+                }
+            }
+            for _ in 0..<100 {
+                var copy = bytes
+                let index = Int(generator.next() % UInt64(copy.count))
+                copy[index] ^= UInt8(truncatingIfNeeded: 1 << (generator.next() % 8))
+                if let code = code(copy) {
+                    #expect([.unsupportedHeatmap, .nonFiniteHeatmap, .heatmapTooLarge].contains(code), "\(file): \(code)")
+                }
+            }
+        }
+    }
+
     @Test("NPYWriter writes v1.0 <f4 C order that reads back exactly")
     func writer() throws {
         let map = FloatMap(width: 3, height: 2, values: [0.1, -2, 3.5, .leastNonzeroMagnitude, 1e30, 0])

@@ -138,8 +138,14 @@ struct CheckpointReader {
             if size > 0 {
                 let reach = (size - 1).multipliedReportingOverflow(by: stride)
                 guard !reach.overflow else { throw VisionModelError(.invalidStorage, "tensor \(name): stride overflows") }
-                lastIndex += reach.partialValue
+                let sum = lastIndex.addingReportingOverflow(reach.partialValue)
+                guard !sum.overflow else { throw VisionModelError(.invalidStorage, "tensor \(name): stride overflows") }
+                lastIndex = sum.partialValue
             }
+        }
+        // A state-dict tensor never has more elements than its storage (no broadcast views).
+        guard count <= storage.count else {
+            throw VisionModelError(.invalidStorage, "tensor \(name) of shape \(tensor.shape) has more elements than its storage (\(storage.count))")
         }
         guard count == 0 || lastIndex < min(storage.count, tensor.storage.elementCount) else {
             throw VisionModelError(.invalidStorage, "tensor \(name) of shape \(tensor.shape) reaches past its storage of \(storage.count) elements")

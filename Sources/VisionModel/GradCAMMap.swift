@@ -23,7 +23,7 @@ public struct GradCAMMap: Sendable, Equatable {
     }
 
     /// The raw map as a NumPy v1.0 `.npy` file: `<f4`, C order, shape `(height, width)` (readable by `sightline score`).
-    public func npyData() -> [UInt8] {
+    public func encodeNPY() -> [UInt8] {
         var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(height), \(width)), }"
         // magic (6) + version (2) + length (2) + header + "\n" padded to a multiple of 64.
         header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"

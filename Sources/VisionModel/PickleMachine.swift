@@ -79,6 +79,35 @@ struct PickleMachine {
         }
     }
 
+    /// Deepest container nesting accepted (a state dict needs about 4); deeper input is refused rather than risking
+    /// recursion on hostile bytes.
+    static let maximumDepth = 64
+
+    /// Nesting depth of `value`, counting containers; stops counting past `maximumDepth` (and so terminates on
+    /// cycles built through the memo).
+    static func depth(_ value: Value, limit: Int = maximumDepth + 1) -> Int {
+        guard limit > 0 else { return 1 }
+        let items: [Value]
+        switch value {
+        case .tuple(let values): items = values
+        case .list(let box): items = box.items
+        case .dict(let box): items = box.items.flatMap { [$0.key, $0.value] }
+        default: return 0
+        }
+        var deepest = 0
+        for item in items {
+            deepest = max(deepest, depth(item, limit: limit - 1))
+            if deepest >= limit { break }
+        }
+        return deepest + 1
+    }
+
+    private func checkDepth(_ value: Value) throws(VisionModelError) {
+        guard Self.depth(value) <= Self.maximumDepth else {
+            throw fail("containers nested deeper than \(Self.maximumDepth)")
+        }
+    }
+
     private var cursor: ByteCursor
     private var stack: [Value] = []
     private var marks: [Int] = []
@@ -184,48 +213,59 @@ struct PickleMachine {
             case 0x29:  // EMPTY_TUPLE
                 stack.append(.tuple([]))
             case 0x74:  // TUPLE
-                stack.append(.tuple(try popToMark()))
+                let tuple = Value.tuple(try popToMark())
+                try checkDepth(tuple)
+                stack.append(tuple)
             case 0x85:  // TUPLE1
                 let a = try pop()
+                try checkDepth(.tuple([a]))
                 stack.append(.tuple([a]))
             case 0x86:  // TUPLE2
                 let b = try pop()
                 let a = try pop()
+                try checkDepth(.tuple([a, b]))
                 stack.append(.tuple([a, b]))
             case 0x87:  // TUPLE3
                 let c = try pop()
                 let b = try pop()
                 let a = try pop()
+                try checkDepth(.tuple([a, b, c]))
                 stack.append(.tuple([a, b, c]))
             case 0x5D:  // EMPTY_LIST
                 stack.append(.list(ListBox()))
             case 0x6C:  // LIST
                 let box = ListBox()
                 box.items = try popToMark()
+                try checkDepth(.list(box))
                 stack.append(.list(box))
             case 0x61:  // APPEND
                 let item = try pop()
                 guard case .list(let box) = try top() else { throw fail("APPEND on a non-list") }
                 box.items.append(item)
+                try checkDepth(.list(box))
             case 0x65:  // APPENDS
                 let items = try popToMark()
                 guard case .list(let box) = try top() else { throw fail("APPENDS on a non-list") }
                 box.items.append(contentsOf: items)
+                try checkDepth(.tuple(items))
             case 0x7D:  // EMPTY_DICT
                 stack.append(.dict(DictBox()))
             case 0x64:  // DICT
                 let items = try popToMark()
                 let box = DictBox()
                 try setItems(box, items)
+                try checkDepth(.dict(box))
                 stack.append(.dict(box))
             case 0x73:  // SETITEM
                 let value = try pop()
                 let key = try pop()
                 guard case .dict(let box) = try top() else { throw fail("SETITEM on a non-dict") }
+                try checkDepth(.tuple([key, value]))
                 box.items.append((key, value))
             case 0x75:  // SETITEMS
                 let items = try popToMark()
                 guard case .dict(let box) = try top() else { throw fail("SETITEMS on a non-dict") }
+                try checkDepth(.tuple(items))
                 try setItems(box, items)
             case 0x71:  // BINPUT
                 memo[Int(try cursor.readByte())] = try top()

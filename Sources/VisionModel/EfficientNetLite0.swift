@@ -282,9 +282,14 @@ public final class EfficientNetLite0: Sendable {
 
     /// Channels-last (pixels × channels) → C×H×W.
     static func channelsFirst(_ values: [Float], channels: Int, pixels: Int) -> [Float] {
-        var result = makeBuffer(values.count)
-        for p in 0..<pixels {
-            for c in 0..<channels { result[c * pixels + p] = values[p * channels + c] }
+        var result = makeBuffer(channels * pixels)
+        guard values.count == channels * pixels else { return values }
+        values.withUnsafeBufferPointer { src in
+            result.withUnsafeMutableBufferPointer { dst in
+                for p in 0..<pixels {
+                    for c in 0..<channels { dst[c * pixels + p] = src[p * channels + c] }
+                }
+            }
         }
         return result
     }

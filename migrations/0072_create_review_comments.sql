@@ -1,0 +1,21 @@
+CREATE TABLE review_comments (
+    id uuid PRIMARY KEY,
+    project_id uuid NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    prompt_version_id uuid NOT NULL REFERENCES prompt_versions (id) ON DELETE CASCADE,
+    run_id uuid NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    image_id uuid NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+    label text NOT NULL DEFAULT '' CHECK (length(label) <= 200),
+    shape text NOT NULL CHECK (shape IN ('point', 'box')),
+    x double precision NOT NULL CHECK (x >= 0),
+    y double precision NOT NULL CHECK (y >= 0),
+    width double precision NOT NULL DEFAULT 0 CHECK (width >= 0),
+    height double precision NOT NULL DEFAULT 0 CHECK (height >= 0),
+    body text NOT NULL CHECK (length(body) BETWEEN 1 AND 10000),
+    status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+    created_by uuid REFERENCES users (id) ON DELETE SET NULL,
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    status_changed_by uuid REFERENCES users (id) ON DELETE SET NULL,
+    status_changed_at timestamptz,
+    row_version integer NOT NULL DEFAULT 1 CHECK (row_version > 0),
+    CHECK ((shape = 'point' AND width = 0 AND height = 0) OR (shape = 'box' AND width > 0 AND height > 0))
+);

@@ -1,0 +1,2 @@
+CREATE TRIGGER projects_audit AFTER INSERT OR UPDATE OR DELETE ON projects
+    FOR EACH ROW EXECUTE FUNCTION record_audit_entry();

@@ -1,0 +1,2 @@
+CREATE TRIGGER images_audit AFTER INSERT OR UPDATE OR DELETE ON images
+    FOR EACH ROW EXECUTE FUNCTION record_audit_entry();

@@ -1,0 +1,2 @@
+CREATE TRIGGER region_versions_audit AFTER INSERT ON region_versions
+    FOR EACH ROW EXECUTE FUNCTION record_audit_entry();

@@ -16,6 +16,10 @@ public enum HeatmapReader {
     /// The largest accepted number of values (scoring.md §7: 16·10⁶).
     public static let maxValues = 16_000_000
 
+    /// The largest JSON heatmap file read from a path (512 MiB): room for 16·10⁶ numbers of 33 bytes each, and a
+    /// bound on memory before a single value is parsed.
+    public static let maxJSONBytes = 512 << 20
+
     /// Reads a heatmap from the bytes of a file.
     public static func read(_ bytes: [UInt8]) throws(EngineError) -> FloatMap {
         if NPYReader.hasMagic(bytes) {
@@ -48,6 +52,11 @@ public enum HeatmapReader {
             } catch {
                 throw EngineError(error.code, "\(path): \(error.message)")
             }
+        }
+        let isPNG = head.count >= 4 && head[0] == 0x89 && head[1] == 0x50 && head[2] == 0x4E && head[3] == 0x47
+        if !NPYReader.hasMagic(head), !isPNG, size > maxJSONBytes {
+            // 16·10⁶ numbers written as float32-exact decimals take at most ~25 bytes each.
+            throw EngineError(.heatmapTooLarge, "\(path): a JSON heatmap of \(size) bytes exceeds \(maxJSONBytes) bytes")
         }
         var bytes = head
         if size > head.count {

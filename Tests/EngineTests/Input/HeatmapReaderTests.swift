@@ -49,6 +49,22 @@ struct HeatmapReaderTests {
         }
     }
 
+    @Test("a JSON heatmap file over 512 MiB is heatmap_too_large before it is read (sparse file)")
+    func hugeJSONFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-huge-\(UInt32.random(in: 0...UInt32.max)).json").path
+        FileManager.default.createFile(atPath: path, contents: Data("[[1, 2], [3, 4]]".utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: UInt64(HeatmapReader.maxJSONBytes) + 1)
+        try handle.close()
+        do {
+            _ = try HeatmapReader.read(contentsOf: path)
+            Issue.record("read")
+        } catch {
+            #expect(error.code == .heatmapTooLarge)
+        }
+    }
+
     @Test("float64 values that overflow float32 are non_finite_heatmap")
     func float64Overflow() {
         let bytes = npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }", data: float64Bytes([1, 1e39]))

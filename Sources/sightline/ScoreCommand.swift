@@ -124,9 +124,10 @@ struct ScoreCommand: AsyncParsableCommand {
             description = text.hasSuffix("\n") ? String(text.dropLast()) : text
         }
 
-        let job = ScoringJob(
+        var job = ScoringJob(
             imagePath: image, size: parsedSize, regions: .file(regions), heatmaps: pairs,
             description: description, options: options)
+        job.keepMaps = overlayDir != nil
         let result: (evaluation: ScoringEvaluation, image: RGBImage?)
         do {
             result = try job.run()

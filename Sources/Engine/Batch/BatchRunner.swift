@@ -111,9 +111,11 @@ public enum BatchRunner {
             }
             options.pointingTolerance = number
         }
-        return ScoringJob(
+        var job = ScoringJob(
             imagePath: imagePath, size: size, regions: .value(regions), heatmaps: heatmaps,
             description: description, options: options)
+        job.keepMaps = false
+        return job
     }
 
     /// `path` if absolute, else `base/path`.

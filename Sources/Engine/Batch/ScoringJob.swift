@@ -28,6 +28,9 @@ public struct ScoringJob: Sendable {
     public var heatmaps: [(label: String, path: String)]
     public var description: String?
     public var options: ScoringOptions
+    /// Whether the result keeps every normalised map (needed for overlays). Without it one image-size map is held
+    /// at a time and `normalizedHeatmaps` is empty.
+    public var keepMaps = true
 
     public init(
         imagePath: String?, size: (width: Int, height: Int)?, regions: Regions,
@@ -94,7 +97,7 @@ public struct ScoringJob: Sendable {
         let input = ScoringInput(
             width: width, height: height, regions: regionSet, heatmaps: maps, description: description)
         do throws(EngineError) {
-            return (try Scorer.evaluate(input, options: options), image)
+            return (try Scorer.run(input, options: options, keepMaps: keepMaps), image)
         } catch {
             var path: String? = nil
             if case .file(let regionsPath) = regions, error.code == .emptyRegion || error.code == .invalidRegion {

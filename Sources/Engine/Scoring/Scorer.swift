@@ -5,12 +5,20 @@ public enum Scorer {
     public static func diagnose(
         _ input: ScoringInput, options: ScoringOptions = ScoringOptions()
     ) throws(EngineError) -> Diagnosis {
-        try evaluate(input, options: options).diagnosis
+        try run(input, options: options, keepMaps: false).diagnosis
     }
 
     /// Scores one image and also returns the normalised maps and region masks (for overlays).
     public static func evaluate(
         _ input: ScoringInput, options: ScoringOptions = ScoringOptions()
+    ) throws(EngineError) -> ScoringEvaluation {
+        try run(input, options: options, keepMaps: true)
+    }
+
+    /// Without `keepMaps` each heatmap's `g` is dropped as soon as its numbers are taken, so memory holds one
+    /// image-size map at a time (plus the masks), however many heatmaps a run has.
+    static func run(
+        _ input: ScoringInput, options: ScoringOptions, keepMaps: Bool
     ) throws(EngineError) -> ScoringEvaluation {
         let width = input.width, height = input.height
         guard width > 0, height > 0 else {
@@ -31,26 +39,39 @@ public enum Scorer {
             masks.append(mask)
         }
 
-        // Normalise every heatmap (§3) and match it to a group.
-        var normalized: [(label: String, g: FloatMap)] = []
-        var sums: [Double] = []
+        // Match every heatmap to a group, normalise it (§3) and take what the verdicts need from it: Σ g, its
+        // energy inside every region, and the full metrics against its own focus region.
         var assigned = [Int?](repeating: nil, count: groups.count)  // group → heatmap index
         var unmatched: [String] = []
+        var kept: [(label: String, g: FloatMap)] = []
+        var sums: [Double] = []
+        var energies: [[Double]] = []  // heatmap → group → energy ratio
+        var ownMetrics: [MetricSet?] = []
         for (index, heatmap) in input.heatmaps.enumerated() {
-            let g = HeatmapNormalizer.normalize(heatmap.map, width: width, height: height)
-            normalized.append((heatmap.label, g))
-            sums.append(sum(g))
             let key = MentionMatcher.labelKey(heatmap.label)
             let target = groups.firstIndex(where: { $0.key == key })
                 ?? groups.firstIndex(where: { $0.aliasKeys.contains(key) })
-            if let target {
-                if groups[target].kind == .avoid { continue }
-                if assigned[target] == nil {
-                    assigned[target] = index
-                    continue
-                }
+            var scoredAgainst: Int? = nil
+            if let target, groups[target].kind == .avoid {
+                // matched, checked below like every heatmap
+            } else if let target, assigned[target] == nil {
+                assigned[target] = index
+                scoredAgainst = target
+            } else {
+                unmatched.append(heatmap.label)
             }
-            unmatched.append(heatmap.label)
+            let g = HeatmapNormalizer.normalize(heatmap.map, width: width, height: height)
+            let total = sum(g)
+            sums.append(total)
+            energies.append(masks.map { total > 0 ? energyRatio(g, $0) : 0 })
+            if let scoredAgainst {
+                ownMetrics.append(try Metrics.compute(
+                    g: g, mask: masks[scoredAgainst], hotThreshold: options.hotThreshold,
+                    pointingTolerance: options.pointingTolerance))
+            } else {
+                ownMetrics.append(nil)
+            }
+            if keepMaps { kept.append((heatmap.label, g)) }
         }
         unmatched.sort()
 
@@ -65,8 +86,8 @@ public enum Scorer {
             if group.kind == .avoid {
                 // Checked against every heatmap with Σ g > 0; the one leaking most is reported.
                 var worst: Int? = nil, worstEnergy = -Double.infinity
-                for (hi, item) in normalized.enumerated() where sums[hi] > 0 {
-                    let energy = energyRatio(item.g, mask)
+                for hi in input.heatmaps.indices where sums[hi] > 0 {
+                    let energy = energies[hi][gi]
                     if energy > worstEnergy {
                         worstEnergy = energy
                         worst = hi
@@ -75,11 +96,13 @@ public enum Scorer {
                 let passed = worst == nil || worstEnergy <= group.thresholds.maxEnergy
                 var metrics: MetricSet? = nil
                 if let worst {
+                    let g = keepMaps ? kept[worst].g
+                        : HeatmapNormalizer.normalize(input.heatmaps[worst].map, width: width, height: height)
                     metrics = try Metrics.compute(
-                        g: normalized[worst].g, mask: mask, hotThreshold: options.hotThreshold,
+                        g: g, mask: mask, hotThreshold: options.hotThreshold,
                         pointingTolerance: options.pointingTolerance)
                 }
-                let leak = worst.map { normalized[$0].label }
+                let leak = worst.map { input.heatmaps[$0].label }
                 entries.append(RegionDiagnosis(
                     label: group.label, kind: .avoid, passed: passed, drift: passed ? .ok : .attentionLeak,
                     mentioned: nil, metrics: metrics, thresholds: group.thresholds, heatmapLabel: leak))
@@ -98,11 +121,8 @@ public enum Scorer {
             var passed = false
             var context = SuggestionWriter.Context(label: group.label, description: description)
             var heatmapLabel: String? = nil
-            if let hi = assigned[gi] {
-                heatmapLabel = normalized[hi].label
-                let g = normalized[hi].g
-                let m = try Metrics.compute(
-                    g: g, mask: mask, hotThreshold: options.hotThreshold, pointingTolerance: options.pointingTolerance)
+            if let hi = assigned[gi], let m = ownMetrics[hi] {
+                heatmapLabel = input.heatmaps[hi].label
                 metrics = m
                 let t = group.thresholds
                 if let energy = m.energyRatio {
@@ -113,7 +133,7 @@ public enum Scorer {
                 } else if m.energyRatio == nil {
                     drift = .noAttention
                 } else if let other = relationTarget(
-                    g: g, from: gi, focus: focusIndices, masks: masks, minEnergy: t.minEnergy)
+                    energies: energies[hi], from: gi, focus: focusIndices, minEnergy: t.minEnergy)
                 {
                     drift = .relationMismatch
                     context.otherLabel = groups[other].label
@@ -159,17 +179,15 @@ public enum Scorer {
             regions: entries, promptSuggestion: promptSuggestion, suggestions: suggestions,
             unmatchedHeatmaps: unmatched)
         return ScoringEvaluation(
-            diagnosis: diagnosis, normalizedHeatmaps: normalized,
+            diagnosis: diagnosis, normalizedHeatmaps: kept,
             masks: groups.indices.map { (groups[$0].label, groups[$0].kind, masks[$0]) })
     }
 
-    /// The first other focus region holding at least `minEnergy` of this heatmap's energy (the largest if several).
-    private static func relationTarget(
-        g: FloatMap, from own: Int, focus: [Int], masks: [Mask], minEnergy: Double
-    ) -> Int? {
+    /// The other focus region holding at least `minEnergy` of this heatmap's energy (the largest if several).
+    private static func relationTarget(energies: [Double], from own: Int, focus: [Int], minEnergy: Double) -> Int? {
         var best: Int? = nil, bestEnergy = -Double.infinity
         for other in focus where other != own {
-            let energy = energyRatio(g, masks[other])
+            let energy = energies[other]
             if energy >= minEnergy && energy > bestEnergy {
                 best = other
                 bestEnergy = energy

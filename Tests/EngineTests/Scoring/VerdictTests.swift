@@ -168,6 +168,26 @@ struct VerdictTests {
         #expect(Self.entry(d, "watermark")?.passed == true)
     }
 
+    @Test("diagnose (maps dropped as it goes) and evaluate (maps kept) give the same diagnosis")
+    func diagnoseEqualsEvaluate() throws {
+        let regions = RegionSet(regions: [
+            Self.region("dog", 0, 0, 10, 10), Self.region("cat", 10, 10, 10, 10),
+            Self.region("watermark", 20, 20, 10, 10, kind: .avoid), Self.region("sign", 0, 20, 10, 10, kind: .avoid),
+        ])
+        let heatmaps: [(label: String, map: FloatMap)] = [
+            ("dog", Self.box(0, 0, 10, 10, noise: true)), ("cat", Self.box(0, 0, 10, 10)),
+            ("extra", Self.box(20, 20, 30, 30)), ("Dog", Self.box(5, 5, 8, 8)),
+        ]
+        let input = ScoringInput(width: Self.size, height: Self.size, regions: regions, heatmaps: heatmaps,
+                                 description: "a dog and a cat")
+        let evaluation = try Scorer.evaluate(input)
+        #expect(try Scorer.diagnose(input) == evaluation.diagnosis)
+        #expect(evaluation.normalizedHeatmaps.map(\.label) == ["dog", "cat", "extra", "Dog"])
+        #expect(evaluation.diagnosis.unmatchedHeatmaps == ["Dog", "extra"])
+        #expect(Self.entry(evaluation.diagnosis, "cat")?.drift == .relationMismatch)
+        #expect(Self.entry(evaluation.diagnosis, "watermark")?.heatmapLabel == "extra")
+    }
+
     @Test("three or more failing focus regions add the two-step entry, which becomes the prompt suggestion")
     func twoStep() throws {
         let regions = [Self.region("cat", 0, 0, 5, 5), Self.region("dog", 10, 10, 5, 5),

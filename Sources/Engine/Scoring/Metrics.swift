@@ -47,7 +47,8 @@ public enum Metrics {
 
         // Pass 1: sums (Double), counts, first argmax; on the radix path also the sort keys and digit histograms.
         let useRadix = n <= radixLimit
-        var keys = [UInt32](repeating: 0, count: useRadix ? n : 0)
+        // Every entry is written by pass 1 (radix path), so no zero fill.
+        var keys = [UInt32](unsafeUninitializedCapacity: useRadix ? n : 0) { _, count in count = useRadix ? n : 0 }
         var digits = [Int](repeating: 0, count: useRadix ? RadixRanks.histogramSize : 0)
         var sumG = 0.0, sumGM = 0.0, sumGX = 0.0, sumGY = 0.0
         var countM = 0, countHot = 0, countHotM = 0

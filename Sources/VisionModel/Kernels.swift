@@ -58,17 +58,20 @@ enum Kernels {
         let k = g.kernel
         let s = g.stride
         for y in rows {
+            // Kernel rows/columns whose input pixel is inside the image (the rest read the zero padding).
+            let kyLow = max(0, g.padTop - s * y)
+            let kyHigh = min(k, g.height + g.padTop - s * y)
             for x in 0..<g.outWidth {
+                let kxLow = max(0, g.padLeft - s * x)
+                let kxHigh = min(k, g.width + g.padLeft - s * x)
                 let out = output + (y * g.outWidth + x) * channels
                 out.update(from: bias, count: channels)
-                for ky in 0..<k {
-                    let iy = s * y + ky - g.padTop
-                    guard iy >= 0, iy < g.height else { continue }
-                    for kx in 0..<k {
-                        let ix = s * x + kx - g.padLeft
-                        guard ix >= 0, ix < g.width else { continue }
-                        let src = input + (iy * g.width + ix) * channels
-                        let w = weights + (ky * k + kx) * channels
+                for ky in kyLow..<kyHigh {
+                    let row = input + ((s * y + ky - g.padTop) * g.width + (s * x - g.padLeft)) * channels
+                    let taps = weights + ky * k * channels
+                    for kx in kxLow..<kxHigh {
+                        let src = row + kx * channels
+                        let w = taps + kx * channels
                         for c in 0..<channels { out[c] += w[c] * src[c] }
                     }
                 }

@@ -90,16 +90,18 @@ enum Kernels {
         let s = g.stride
         gradIn.update(repeating: 0, count: g.inputPlane * channels)
         for y in 0..<g.outHeight {
+            let kyLow = max(0, g.padTop - s * y)
+            let kyHigh = min(k, g.height + g.padTop - s * y)
             for x in 0..<g.outWidth {
+                let kxLow = max(0, g.padLeft - s * x)
+                let kxHigh = min(k, g.width + g.padLeft - s * x)
                 let grad = gradOut + (y * g.outWidth + x) * channels
-                for ky in 0..<k {
-                    let iy = s * y + ky - g.padTop
-                    guard iy >= 0, iy < g.height else { continue }
-                    for kx in 0..<k {
-                        let ix = s * x + kx - g.padLeft
-                        guard ix >= 0, ix < g.width else { continue }
-                        let dst = gradIn + (iy * g.width + ix) * channels
-                        let w = weights + (ky * k + kx) * channels
+                for ky in kyLow..<kyHigh {
+                    let row = gradIn + ((s * y + ky - g.padTop) * g.width + (s * x - g.padLeft)) * channels
+                    let taps = weights + ky * k * channels
+                    for kx in kxLow..<kxHigh {
+                        let dst = row + kx * channels
+                        let w = taps + kx * channels
                         for c in 0..<channels { dst[c] += w[c] * grad[c] }
                     }
                 }

@@ -60,10 +60,10 @@ enum Kernels {
         for y in rows {
             // Kernel rows/columns whose input pixel is inside the image (the rest read the zero padding).
             let kyLow = max(0, g.padTop - s * y)
-            let kyHigh = min(k, g.height + g.padTop - s * y)
+            let kyHigh = max(kyLow, min(k, g.height + g.padTop - s * y))
             for x in 0..<g.outWidth {
                 let kxLow = max(0, g.padLeft - s * x)
-                let kxHigh = min(k, g.width + g.padLeft - s * x)
+                let kxHigh = max(kxLow, min(k, g.width + g.padLeft - s * x))
                 let out = output + (y * g.outWidth + x) * channels
                 out.update(from: bias, count: channels)
                 for ky in kyLow..<kyHigh {
@@ -91,10 +91,10 @@ enum Kernels {
         gradIn.update(repeating: 0, count: g.inputPlane * channels)
         for y in 0..<g.outHeight {
             let kyLow = max(0, g.padTop - s * y)
-            let kyHigh = min(k, g.height + g.padTop - s * y)
+            let kyHigh = max(kyLow, min(k, g.height + g.padTop - s * y))
             for x in 0..<g.outWidth {
                 let kxLow = max(0, g.padLeft - s * x)
-                let kxHigh = min(k, g.width + g.padLeft - s * x)
+                let kxHigh = max(kxLow, min(k, g.width + g.padLeft - s * x))
                 let grad = gradOut + (y * g.outWidth + x) * channels
                 for ky in kyLow..<kyHigh {
                     let row = gradIn + ((s * y + ky - g.padTop) * g.width + (s * x - g.padLeft)) * channels

@@ -32,9 +32,9 @@ let package = Package(
         .target(name: "_CImageCodecs", dependencies: ["CJPEG", "CPNG"]),
 
         // MARK: The numeric engine (no server dependency)
-        .target(name: "Imaging", dependencies: ["_CImageCodecs"], swiftSettings: strict),
-        .target(name: "Engine", dependencies: ["Imaging"], swiftSettings: strict),
-        .target(name: "VisionModel", dependencies: ["Imaging", "COpenBLAS"], swiftSettings: strict),
+        .target(name: "Imaging", dependencies: ["_CImageCodecs"], exclude: ["README.md"], swiftSettings: strict),
+        .target(name: "Engine", dependencies: ["Imaging"], exclude: ["README.md"], swiftSettings: strict),
+        .target(name: "VisionModel", dependencies: ["Imaging", "COpenBLAS"], exclude: ["README.md"], swiftSettings: strict),
 
         // MARK: Server
         .target(

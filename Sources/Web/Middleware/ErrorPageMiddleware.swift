@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PostgresNIO
 import Storage
 
 /// Turns errors thrown by handlers into responses once: HTML error pages for browsers, JSON for API clients.
@@ -45,6 +46,10 @@ public struct ErrorPageMiddleware: RouterMiddleware {
 
     static func describeError(_ error: any Error) -> (HTTPResponse.Status, String, HTTPFields) {
         switch error {
+        case let error as PostgresTransactionError:
+            // A domain error thrown inside `withTransaction` arrives wrapped; answer for the domain error.
+            if let inner = error.closureError { return describeError(inner) }
+            return (.internalServerError, "Internal server error.", [:])
         case let error as HTTPError:
             return (error.status, error.body ?? error.status.reasonPhrase, error.headers)
         case let error as StorageError:

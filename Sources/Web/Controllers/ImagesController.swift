@@ -65,16 +65,16 @@ public struct ImagesController: Sendable {
 
     func upload(_ request: Request, grant: ProjectAccess.Grant, context: AppRequestContext) async throws -> Response {
         let wantsJSON = (request.headers[.accept] ?? "").contains("application/json")
-        guard let boundary = MultipartForm.boundary(contentType: request.headers[.contentType] ?? "") else {
+        guard let boundary = UploadForm.boundary(contentType: request.headers[.contentType] ?? "") else {
             throw HTTPError(.unsupportedMediaType, message: "Send the images as multipart/form-data.")
         }
         // One file per request from the script; the plain form may carry several.
         let limit = context.maxUploadSize * 4 + 64 * 1024
         var request = request
         let body = try await request.collectBody(upTo: limit)
-        let form: MultipartForm
+        let form: UploadForm
         do {
-            form = try MultipartForm.parseForm(body, boundary: boundary)
+            form = try UploadForm.parseForm(body, boundary: boundary)
         } catch {
             throw HTTPError(.badRequest, message: "The upload is not well-formed multipart data.")
         }

@@ -4,7 +4,7 @@ import NIOCore
 
 /// A parsed `multipart/form-data` body: its parts in order, each with a field name, an optional file name and
 /// the bytes.
-public struct MultipartForm: Sendable {
+public struct UploadForm: Sendable {
     /// One part of the form.
     public struct Part: Sendable {
         public var name: String
@@ -27,7 +27,7 @@ public struct MultipartForm: Sendable {
     }
 
     /// Parses `body`; throws when it is not well-formed multipart data.
-    public static func parseForm(_ body: ByteBuffer, boundary: String) throws -> MultipartForm {
+    public static func parseForm(_ body: ByteBuffer, boundary: String) throws -> UploadForm {
         let parser = MultipartParser(boundary: boundary)
         var parts: [Part] = []
         var headers: [(String, String)] = []
@@ -42,7 +42,7 @@ public struct MultipartForm: Sendable {
             current = ByteBuffer()
         }
         try parser.execute(body)
-        return MultipartForm(parts: parts)
+        return UploadForm(parts: parts)
     }
 
     /// The first text field named `name`.

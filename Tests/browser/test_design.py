@@ -19,16 +19,18 @@ def view_state(driver):
     """Canvas geometry: screen (CSS px, relative to the canvas) = pan + image × zoom."""
     return driver.execute_script("""
         const c = document.querySelector('[data-canvas]');
+        c.scrollIntoView({block: 'center', inline: 'center'});
         const r = c.getBoundingClientRect();
+        // chromedriver aims at the centre of the element's VISIBLE part (floored).
+        const vl = Math.max(r.left, 0), vr = Math.min(r.right, window.innerWidth);
+        const vt = Math.max(r.top, 0), vb = Math.min(r.bottom, window.innerHeight);
         return {zoom: +c.dataset.zoom, panX: +c.dataset.panX, panY: +c.dataset.panY,
-                left: r.left, top: r.top, width: r.width, height: r.height};""")
+                cx: Math.floor((vl + vr) / 2) - r.left, cy: Math.floor((vt + vb) / 2) - r.top};""")
 
 
 def offset_for(state, sx, sy):
     """ActionChains offsets (from the element's in-view centre, as chromedriver computes it) for canvas point."""
-    cx = int(state["left"] + state["width"] / 2) - state["left"]
-    cy = int(state["top"] + state["height"] / 2) - state["top"]
-    return int(round(sx - cx)), int(round(sy - cy))
+    return int(round(sx - state["cx"])), int(round(sy - state["cy"]))
 
 
 def screen_point(state, ix, iy):
@@ -38,9 +40,7 @@ def screen_point(state, ix, iy):
 def image_point(driver, state, sx, sy):
     """The image coordinates the pointer really lands on for canvas point (sx, sy) after integer offsets."""
     ox, oy = offset_for(state, sx, sy)
-    cx = int(state["left"] + state["width"] / 2) - state["left"]
-    cy = int(state["top"] + state["height"] / 2) - state["top"]
-    return ((cx + ox - state["panX"]) / state["zoom"], (cy + oy - state["panY"]) / state["zoom"])
+    return ((state["cx"] + ox - state["panX"]) / state["zoom"], (state["cy"] + oy - state["panY"]) / state["zoom"])
 
 
 def canvas(driver):

@@ -85,6 +85,8 @@ def add_member(driver, project_id, email, role):
     form.find_element(By.ID, "email").send_keys(email)
     Select(form.find_element(By.ID, "role")).select_by_value(role)
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    # Wait for the answer page (the form is replaced), so the next navigation cannot cancel the POST.
+    WebDriverWait(driver, WAIT).until(EC.staleness_of(form))
     WebDriverWait(driver, WAIT).until(EC.url_contains("/members"))
 
 

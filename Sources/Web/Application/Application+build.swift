@@ -57,6 +57,14 @@ public func buildApplication(
             logger.info("migrations up to date", metadata: ["applied": "\(applied.count)"])
         }
     }
+    if existingClient == nil, DemoSeeder.isEnabled(), let demo = try? DemoSeeder.locateDirectory() {
+        let seeder = DemoSeeder(services: services, logger: logger, directory: demo)
+        app.beforeServerStarts {
+            do { try await seeder.seedIfNeeded() } catch {
+                logger.warning("demo project not seeded", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+    }
     return app
 }
 

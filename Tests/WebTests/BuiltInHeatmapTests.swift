@@ -180,6 +180,27 @@ struct BuiltInHeatmapTests {
         }
     }
 
+    @Test("computeRun (the demo's path) stores a builtin run at stage5, queued for scoring")
+    func computeRunDirectly() async throws {
+        let weights = try Self.requireWeights()
+        try await TestDatabase.withSchema { schema in
+            let client = try schema.requireClient()
+            let logger = schema.logger
+            let fixture = try await Self.makeFixture(client: client, logger: logger, label: "tabbies")
+            let worker = BuiltInHeatmapWorker(
+                client: client, service: BuiltInHeatmapService(weightsPath: weights), logger: logger)
+            let runID = try await worker.computeRun(
+                projectID: fixture.project.id, imageID: fixture.image.id, promptVersionID: fixture.prompt.id,
+                layer: .stage5, createdBy: fixture.engineer.id)
+            let runs = RunRepository(client: client, logger: logger)
+            let heatmaps = try await runs.listHeatmaps(runID: runID)
+            #expect(heatmaps.map(\.label) == ["tabbies"])
+            #expect(heatmaps.first?.width == 14)
+            #expect(heatmaps.first?.source == .builtin)
+            #expect(try await ScoringRepository(client: client, logger: logger).isBeingScored(runID: runID))
+        }
+    }
+
     @Test("stage5 layer gives a 14×14 map matching the reference")
     func stage5Layer() async throws {
         let weights = try Self.requireWeights()

@@ -228,6 +228,8 @@ struct BuiltInHeatmapTests {
             try await app.test(.router) { testClient in
                 let engineer = Browser(client: testClient)
                 try await engineer.signIn(email: "engineer@example.org", password: Self.password)
+                let imagePage = try await engineer.get("/projects/\(fixture.project.id)/images/\(fixture.image.id)")
+                #expect(String(buffer: imagePage.body).contains("data-builtin-choice"))
                 // Automatic matching (no class fields): nothing matches.
                 let automatic = try await engineer.post(base, form: [("prompt_version_id", prompt)])
                 #expect(automatic.status == .unprocessableContent)
@@ -247,6 +249,9 @@ struct BuiltInHeatmapTests {
 
                 let reviewer = Browser(client: testClient)
                 try await reviewer.signIn(email: "reviewer@example.org", password: Self.password)
+                let reviewerImagePage = try await reviewer.get("/projects/\(fixture.project.id)/images/\(fixture.image.id)")
+                #expect(reviewerImagePage.status == .ok)
+                #expect(!String(buffer: reviewerImagePage.body).contains("data-builtin-choice"))
                 let page = try await reviewer.get(base)
                 #expect(page.status == .ok)
                 #expect(String(buffer: page.body).contains("Only engineers can compute built-in heatmaps."))

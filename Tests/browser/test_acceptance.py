@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 import uuid
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -161,15 +162,17 @@ def test_reviewer_pins_a_comment_and_approves_then_a_region_edit_makes_it_stale(
     assert r.find_elements(By.CSS_SELECTOR, ".pin-draft")
     form.find_element(By.CSS_SELECTOR, "[data-pin-body]").send_keys("Heat should cover the whole cat.")
     form.find_element(By.CSS_SELECTOR, "[data-pin-submit]").click()
-    WebDriverWait(r, WAIT).until(lambda d: "Heat should cover the whole cat." in d.page_source
+    WebDriverWait(r, WAIT, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+        lambda d: "Heat should cover the whole cat." in d.page_source
                                  and d.find_elements(By.CSS_SELECTOR, "circle.pin.pin-open"))
     assert r.find_element(By.CSS_SELECTOR, "[data-summary='open-comments']").text == "1"
 
     r.find_element(By.CSS_SELECTOR, "input[name=decision][value=approve]").click()
     r.find_element(By.ID, "signoff-comment").send_keys("Reviewed all overlays.")
     r.find_element(By.CSS_SELECTOR, "[data-signoff-submit]").click()
-    WebDriverWait(r, WAIT).until(lambda d: d.find_element(
-        By.CSS_SELECTOR, ".page-heading [data-signoff-status]").get_attribute("data-signoff-status") == "approved")
+    WebDriverWait(r, WAIT, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".page-heading [data-signoff-status]").get_attribute(
+            "data-signoff-status") == "approved")
     status, state = api(server, secret, "GET", f"/api/v1/prompt-versions/{version_id}/status")
     assert state["status"] == "approved" and state["digest"] == state["signed_digest"], state
     assert gate(server, secret, version_id)[0] == 0

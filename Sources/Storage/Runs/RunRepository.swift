@@ -57,7 +57,7 @@ public struct RunRepository: Sendable {
         let logger = self.logger
         let latency = new.latencyMs.map { Int32($0) }
         let source = new.source.rawValue
-        try await client.withTransaction(logger: logger) { connection in
+        try await TransactionErrorUnwrapping.unwrapStorageErrors { try await client.withTransaction(logger: logger) { connection in
             try await Self.checkOwnership(
                 connection, projectID: new.projectID, promptVersionID: new.promptVersionID, imageID: new.imageID,
                 logger: logger)
@@ -70,7 +70,7 @@ public struct RunRepository: Sendable {
                 """, logger: logger)
             try await Self.insertHeatmaps(connection, runID: id, heatmaps: heatmaps, firstPosition: 0, logger: logger)
             try await ScoringRepository.enqueueScoring(connection, runID: id, reason: "created", logger: logger)
-        }
+        } }
         guard let run = try await findRun(id: id) else { throw StorageError.notFound("run \(id) after insert") }
         return run
     }
@@ -94,7 +94,7 @@ public struct RunRepository: Sendable {
         let sourceName = new.source.rawValue
         let lineage = base.lineageID
         let replaced = heatmaps.map { $0.label.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
-        try await client.withTransaction(logger: logger) { connection in
+        try await TransactionErrorUnwrapping.unwrapStorageErrors { try await client.withTransaction(logger: logger) { connection in
             // Lock the lineage's first revision so that concurrent revisions get consecutive numbers.
             try await connection.query("SELECT id FROM runs WHERE id = \(lineage) FOR UPDATE", logger: logger)
             let latestRows = try await connection.query(
@@ -117,7 +117,7 @@ public struct RunRepository: Sendable {
                 """, logger: logger)
             try await Self.insertHeatmaps(connection, runID: id, heatmaps: heatmaps, firstPosition: 1000, logger: logger)
             try await ScoringRepository.enqueueScoring(connection, runID: id, reason: "revision", logger: logger)
-        }
+        } }
         guard let run = try await findRun(id: id) else { throw StorageError.notFound("run \(id) after insert") }
         return run
     }

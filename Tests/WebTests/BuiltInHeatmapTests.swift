@@ -118,12 +118,14 @@ struct BuiltInHeatmapTests {
                 return location
             }
             let jobs = BuiltInJobRepository(client: client, logger: logger)
-            #expect(try await jobs.countOpenJobs() == 1)
 
-            // The background computation, then the scoring worker.
+            // The background computation: the application's own worker (a service of the test application) may
+            // already have taken the job; it finishes it before the application shuts down. A worker of the
+            // test's own computes whatever is left, so the job is done exactly once either way.
             let service = BuiltInHeatmapService(weightsPath: weights, concurrency: 2)
             let worker = BuiltInHeatmapWorker(client: client, service: service, logger: logger)
-            #expect(try await worker.drainQueue() == 1)
+            #expect(try await worker.drainQueue() <= 1)
+            #expect(try await jobs.countOpenJobs() == 0)
             let jobID = try #require(Int64(jobURL.split(separator: "/").last.map(String.init) ?? ""))
             let job = try #require(try await jobs.findJob(id: jobID))
             #expect(job.status == .done)
@@ -148,9 +150,10 @@ struct BuiltInHeatmapTests {
             #expect(worst <= 1e-4 * peak, "max |Δ| \(worst) vs peak \(peak)")
 
             let scoring = ScoringRepository(client: client, logger: logger)
-            #expect(try await scoring.isBeingScored(runID: runID))
+            // As above, the application's scoring worker may have scored it already; otherwise ours does.
             let scorer = ScoringWorker(client: client, settings: ScoringWorkerSettings(), logger: logger)
-            #expect(try await scorer.drainQueue() == 1)
+            #expect(try await scorer.drainQueue() <= 1)
+            #expect(try await !scoring.isBeingScored(runID: runID))
             let score = try #require(try await scoring.findLatestScore(runID: runID))
             #expect(score.verdict == "pass" || score.verdict == "fail")
             #expect(score.errorCode == nil)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -14,27 +15,49 @@ public struct DatabaseProbe: Sendable {
     }
 
     /// Runs `SELECT 1`; `true` when it answered within `timeout`. Never throws: any failure means unreachable.
+    ///
+    /// The answer never waits longer than `timeout`: while PostgreSQL is down the pool may hold a query until it
+    /// has a connection again, so the query runs in a task of its own that is cancelled (and not awaited) when
+    /// the time is up.
     public func checkConnection(logger: Logger? = nil) async -> Bool {
         let client = self.client
         let timeout = self.timeout
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let answer = ProbeAnswer(continuation)
+            let query = Task {
                 do {
                     let rows = try await client.query("SELECT 1::int4", logger: logger)
-                    for try await value in rows.decode(Int32.self) where value == 1 { return true }
-                    return false
+                    var reachable = false
+                    for try await value in rows.decode(Int32.self) where value == 1 { reachable = true }
+                    answer.give(reachable)
                 } catch {
                     logger?.debug("database probe failed", metadata: ["error": "\(String(reflecting: error))"])
-                    return false
+                    answer.give(false)
                 }
             }
-            group.addTask {
+            Task {
                 try? await Task.sleep(for: timeout)
-                return false
+                answer.give(false)
+                query.cancel()
             }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
         }
+    }
+}
+
+/// Resumes a probe's continuation exactly once: with the query's answer or the timeout's, whichever comes first.
+private final class ProbeAnswer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Bool, Never>?
+
+    init(_ continuation: CheckedContinuation<Bool, Never>) {
+        self.continuation = continuation
+    }
+
+    func give(_ reachable: Bool) {
+        lock.lock()
+        let waiting = continuation
+        continuation = nil
+        lock.unlock()
+        waiting?.resume(returning: reachable)
     }
 }

@@ -16,7 +16,7 @@ struct UserCommand: AsyncParsableCommand {
 struct AddUserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Create a user. The password is read from stdin when piped, else generated and printed once.")
+        abstract: "Create a user. A password piped on stdin is used; otherwise one is generated and printed once.")
 
     /// Account-wide role.
     enum Role: String, ExpressibleByArgument, CaseIterable {
@@ -33,20 +33,16 @@ struct AddUserCommand: AsyncParsableCommand {
         var logger = Logger(label: "sightline.user")
         logger.logLevel = .warning
         let environment = try AppConfiguration.fromEnvironment()
+        // A password piped on stdin is used; a terminal, or stdin at end of file (`</dev/null`, as scripts/serve
+        // runs it), gets a generated one, printed once.
         let piped = isatty(FileHandle.standardInput.fileDescriptor) == 0
-        var password: String
+        var password = piped ? (readLine(strippingNewline: true) ?? "") : ""
         var generated = false
-        if piped {
-            password = (readLine(strippingNewline: true) ?? "")
-            if password.isEmpty {
-                throw ValidationError("stdin is empty: pipe a password, or run without stdin to generate one")
-            }
-            if let problem = PasswordHasher.checkPasswordStrength(password) {
-                throw ValidationError("password rejected: \(problem)")
-            }
-        } else {
+        if password.isEmpty {
             password = PasswordHasher.generatePassword()
             generated = true
+        } else if let problem = PasswordHasher.checkPasswordStrength(password) {
+            throw ValidationError("password rejected: \(problem)")
         }
         let hash = try await PasswordHasher(cost: environment.bcryptCost).hashPassword(password)
         let database = try DatabaseConfiguration.fromEnvironment()

@@ -99,6 +99,51 @@ struct AuditTrailTests {
         }
     }
 
+    @Test("settings, membership, in-place prompt edits and image deletions made in the browser name their actor")
+    func browserChangesNameTheirActor() async throws {
+        try await TestDatabase.withSchema { schema in
+            let f = try await ReviewTestFixture.make(schema)
+            let manager = try f.user("manager"), engineer = try f.user("engineer"), outsider = try f.user("outsider")
+            let cat = try await f.addImage("cat.png")
+            let spare = try await f.addImage("spare.png", shade: 40)
+            try await f.saveRegions(cat)
+            let version = try await f.createPrompt()
+            try await withReviewApp(f) { client in
+                let managerBrowser = try await Browser.signedIn("manager", client: client)
+                let base = "/projects/\(f.project.id)"
+                let settings = try await managerBrowser.post(
+                    "\(base)/settings",
+                    form: [("name", f.project.name), ("description", "renamed"), ("min_energy", "0.4"),
+                           ("min_coverage", "0.5"), ("max_energy", "0.1"), ("hot_threshold", "0.5")])
+                #expect(settings.status == .seeOther)
+                let added = try await managerBrowser.post(
+                    "\(base)/members", form: [("email", outsider.email), ("role", "reviewer")])
+                #expect(added.status == .seeOther)
+                let changed = try await managerBrowser.post(
+                    "\(base)/members", form: [("email", outsider.email), ("role", "engineer")])
+                #expect(changed.status == .seeOther)
+                let removed = try await managerBrowser.post("\(base)/members/\(outsider.id)/delete", form: [])
+                #expect(removed.status == .seeOther)
+                let deleted = try await managerBrowser.post("\(base)/images/\(spare.id)/delete", form: [])
+                #expect(deleted.status == .seeOther)
+                let engineerBrowser = try await Browser.signedIn("engineer", client: client)
+                let edited = try await engineerBrowser.post(
+                    "\(base)/prompts/\(version.id)/edit", form: [("name", version.name), ("text", "Describe the cat.")])
+                #expect(edited.status == .seeOther)
+            }
+            let entries = try await f.audit.listEntries(projectID: f.project.id)
+            func actors(_ kind: String) -> [User.ID?] { entries.filter { $0.kind == kind }.map(\.actorID) }
+            #expect(actors("project.updated") == [manager.id])
+            #expect(actors("thresholds.changed") == [manager.id])
+            #expect(actors("member.added").contains(manager.id))  // the outsider, added by the manager
+            #expect(actors("member.role_changed") == [manager.id])
+            #expect(actors("member.removed") == [manager.id])
+            #expect(actors("image.deleted") == [manager.id])
+            #expect(actors("prompt.edited") == [engineer.id])
+            #expect(entries.allSatisfy { $0.actorID != nil }, "\(entries.filter { $0.actorID == nil }.map(\.kind))")
+        }
+    }
+
     @Test("the audit table is append-only: UPDATE, DELETE and TRUNCATE are refused by the database")
     func appendOnly() async throws {
         try await TestDatabase.withSchema { schema in

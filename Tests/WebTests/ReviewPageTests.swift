@@ -103,6 +103,14 @@ struct ReviewPageTests {
                 #expect(stale.contains("Regions of cat.png changed: v1 → v2."))
                 let list = String(buffer: try await reviewer.get("/projects/\(f.project.id)/signoffs").body)
                 #expect(list.contains("data-signoff-status=\"stale\""))
+                // The prompt page shows it too: badge, stale status with what changed, a link to the review.
+                let promptPage = String(
+                    buffer: try await reviewer.get("/projects/\(f.project.id)/prompts/\(version.id)").body)
+                #expect(promptPage.contains("data-signoff-status=\"stale\""))
+                #expect(!promptPage.contains("data-signoff-status=\"approved\""))
+                #expect(promptPage.contains("Regions of cat.png changed: v1 → v2."))
+                #expect(promptPage.contains("prompt-versions/\(version.id)/signoff-status.svg"))
+                #expect(promptPage.contains(Self.reviewURL(f, version)))
             }
         }
     }

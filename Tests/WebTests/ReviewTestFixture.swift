@@ -47,8 +47,10 @@ struct ReviewTestFixture: Sendable {
             throw TestSupportError("users")
         }
         let project = try await projects.createProject(name: "Pets", description: "", creator: manager.id)
-        try await projects.upsertMember(projectID: project.id, userID: engineer.id, role: .engineer)
-        try await projects.upsertMember(projectID: project.id, userID: reviewer.id, role: .reviewer)
+        try await projects.upsertMember(
+            projectID: project.id, userID: engineer.id, role: .engineer, actor: manager.id)
+        try await projects.upsertMember(
+            projectID: project.id, userID: reviewer.id, role: .reviewer, actor: manager.id)
         return ReviewTestFixture(client: client, logger: schema.logger, users: users, project: project)
     }
 

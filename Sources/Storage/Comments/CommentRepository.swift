@@ -37,9 +37,7 @@ public struct CommentRepository: Sendable {
         let id = ReviewComment.ID.generate()
         let shape = new.shape.rawValue
         let logger = self.logger
-        let actor = new.createdBy.description
-        try await ReviewTransaction.run(client, logger: logger) { connection in
-            try await connection.query("SELECT set_config('sightline.actor', \(actor), true)", logger: logger)
+        try await DatabaseTransaction.run(client, actor: new.createdBy, logger: logger) { connection in
             let rows = try await connection.query(
                 """
                 SELECT r.prompt_version_id, r.image_id, i.width, i.height FROM runs r JOIN images i ON i.id = r.image_id
@@ -75,9 +73,7 @@ public struct CommentRepository: Sendable {
         let body = try Self.validateBody(body)
         let id = CommentReply.ID.generate()
         let logger = self.logger
-        let actor = createdBy.description
-        return try await ReviewTransaction.run(client, logger: logger) { connection in
-            try await connection.query("SELECT set_config('sightline.actor', \(actor), true)", logger: logger)
+        return try await DatabaseTransaction.run(client, actor: createdBy, logger: logger) { connection in
             let rows = try await connection.query(
                 """
                 INSERT INTO review_comment_replies (id, comment_id, project_id, body, created_by)
@@ -102,11 +98,9 @@ public struct CommentRepository: Sendable {
         expectedRowVersion: Int? = nil
     ) async throws -> Bool {
         let logger = self.logger
-        let actor = changedBy.description
         let statusName = status.rawValue
         let expected = expectedRowVersion.map { Int32($0) }
-        return try await ReviewTransaction.run(client, logger: logger) { connection in
-            try await connection.query("SELECT set_config('sightline.actor', \(actor), true)", logger: logger)
+        return try await DatabaseTransaction.run(client, actor: changedBy, logger: logger) { connection in
             let current = try await connection.query(
                 """
                 SELECT status, row_version FROM review_comments

@@ -113,9 +113,13 @@ public struct ImageRepository: Sendable {
         return nil
     }
 
-    /// Deletes an image (and, by cascade, its region versions); no-op for an unknown image.
-    public func deleteImage(id: Image.ID) async throws {
-        try await client.query("DELETE FROM images WHERE id = \(id)", logger: logger)
+    /// Deletes an image (and, by cascade, its region versions); no-op for an unknown image. `actor` is recorded in
+    /// the audit log.
+    public func deleteImage(id: Image.ID, actor: User.ID? = nil) async throws {
+        let logger = self.logger
+        try await DatabaseTransaction.run(client, actor: actor, logger: logger) { connection in
+            try await connection.query("DELETE FROM images WHERE id = \(id)", logger: logger)
+        }
     }
 
     static func decodeImages(_ rows: PostgresRowSequence) async throws -> [Image] {

@@ -21,7 +21,7 @@ public struct ProjectRepository: Sendable {
         let id = Project.ID.generate()
         let manager = ProjectRole.manager.rawValue
         let logger = self.logger
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await DatabaseTransaction.run(client, actor: creator, logger: logger) { connection in
             let rows = try await connection.query(
                 """
                 INSERT INTO projects (id, name, description, created_by)
@@ -64,17 +64,20 @@ public struct ProjectRepository: Sendable {
         return try await Self.decodeProjects(rows)
     }
 
-    /// Renames a project or changes its description.
-    public func updateProject(id: Project.ID, name: String, description: String) async throws {
+    /// Renames a project or changes its description; `actor` is recorded in the audit log.
+    public func updateProject(id: Project.ID, name: String, description: String, actor: User.ID? = nil) async throws {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else {
             throw StorageError.invalidValue("a project name needs 1 to 200 characters")
         }
-        let rows = try await client.query(
-            "UPDATE projects SET name = \(name), description = \(description) WHERE id = \(id) RETURNING id",
-            logger: logger)
-        guard try await rows.decode(Project.ID.self).first(where: { _ in true }) != nil else {
-            throw StorageError.notFound("project \(id)")
+        let logger = self.logger
+        try await DatabaseTransaction.run(client, actor: actor, logger: logger) { connection in
+            let rows = try await connection.query(
+                "UPDATE projects SET name = \(name), description = \(description) WHERE id = \(id) RETURNING id",
+                logger: logger)
+            guard try await rows.decode(Project.ID.self).first(where: { _ in true }) != nil else {
+                throw StorageError.notFound("project \(id)")
+            }
         }
     }
 
@@ -89,17 +92,22 @@ public struct ProjectRepository: Sendable {
         throw StorageError.notFound("project \(projectID)")
     }
 
-    /// Replaces the project's default thresholds (validated first).
-    public func updateThresholds(projectID: Project.ID, thresholds: ProjectThresholds) async throws {
+    /// Replaces the project's default thresholds (validated first); `actor` is recorded in the audit log.
+    public func updateThresholds(
+        projectID: Project.ID, thresholds: ProjectThresholds, actor: User.ID? = nil
+    ) async throws {
         if let problem = thresholds.validate() { throw StorageError.invalidValue(problem) }
-        let rows = try await client.query(
-            """
-            UPDATE projects SET min_energy = \(thresholds.minEnergy), min_coverage = \(thresholds.minCoverage),
-                max_energy = \(thresholds.maxEnergy), hot_threshold = \(thresholds.hotThreshold)
-            WHERE id = \(projectID) RETURNING id
-            """, logger: logger)
-        guard try await rows.decode(Project.ID.self).first(where: { _ in true }) != nil else {
-            throw StorageError.notFound("project \(projectID)")
+        let logger = self.logger
+        try await DatabaseTransaction.run(client, actor: actor, logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE projects SET min_energy = \(thresholds.minEnergy), min_coverage = \(thresholds.minCoverage),
+                    max_energy = \(thresholds.maxEnergy), hot_threshold = \(thresholds.hotThreshold)
+                WHERE id = \(projectID) RETURNING id
+                """, logger: logger)
+            guard try await rows.decode(Project.ID.self).first(where: { _ in true }) != nil else {
+                throw StorageError.notFound("project \(projectID)")
+            }
         }
     }
 
@@ -111,24 +119,33 @@ public struct ProjectRepository: Sendable {
         return nil
     }
 
-    /// Adds a member or changes an existing member's role.
-    public func upsertMember(projectID: Project.ID, userID: User.ID, role: ProjectRole) async throws {
+    /// Adds a member or changes an existing member's role; `actor` (who did it) is recorded in the audit log.
+    public func upsertMember(
+        projectID: Project.ID, userID: User.ID, role: ProjectRole, actor: User.ID? = nil
+    ) async throws {
         let role = role.rawValue
+        let logger = self.logger
         do {
-            try await client.query(
-                """
-                INSERT INTO project_members (project_id, user_id, role) VALUES (\(projectID), \(userID), \(role))
-                ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role
-                """, logger: logger)
+            try await DatabaseTransaction.run(client, actor: actor, logger: logger) { connection in
+                try await connection.query(
+                    """
+                    INSERT INTO project_members (project_id, user_id, role) VALUES (\(projectID), \(userID), \(role))
+                    ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role
+                    """, logger: logger)
+            }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
             throw StorageError.notFound("project \(projectID) or user \(userID)")
         }
     }
 
-    /// Removes a member (no-op when not a member).
-    public func deleteMember(projectID: Project.ID, userID: User.ID) async throws {
-        try await client.query(
-            "DELETE FROM project_members WHERE project_id = \(projectID) AND user_id = \(userID)", logger: logger)
+    /// Removes a member (no-op when not a member); `actor` is recorded in the audit log.
+    public func deleteMember(projectID: Project.ID, userID: User.ID, actor: User.ID? = nil) async throws {
+        let logger = self.logger
+        try await DatabaseTransaction.run(client, actor: actor, logger: logger) { connection in
+            try await connection.query(
+                "DELETE FROM project_members WHERE project_id = \(projectID) AND user_id = \(userID)",
+                logger: logger)
+        }
     }
 
     /// Members of a project, by e-mail address.

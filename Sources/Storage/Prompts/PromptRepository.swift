@@ -61,7 +61,9 @@ public struct PromptRepository: Sendable {
     {
         let (name, text) = try Self.validate(name: name, text: text)
         let logger = self.logger
-        let resultID: PromptVersion.ID = try await TransactionErrorUnwrapping.unwrapStorageErrors { try await client.withTransaction(logger: logger) { connection in
+        let resultID: PromptVersion.ID = try await DatabaseTransaction.run(
+            client, actor: editedBy, logger: logger
+        ) { connection in
             let rows = try await connection.query(
                 """
                 SELECT p.prompt_id, p.project_id, p.name, p.text,
@@ -94,7 +96,7 @@ public struct PromptRepository: Sendable {
                 FROM prompt_versions WHERE prompt_id = \(promptID)
                 """, logger: logger)
             return id
-        } }
+        }
         guard let version = try await findPromptVersion(id: resultID) else {
             throw StorageError.notFound("prompt version \(resultID)")
         }
@@ -112,7 +114,7 @@ public struct PromptRepository: Sendable {
         let (name, text) = try Self.validate(name: name, text: text)
         let id = PromptVersion.ID.generate()
         let logger = self.logger
-        try await TransactionErrorUnwrapping.unwrapStorageErrors { try await client.withTransaction(logger: logger) { connection in
+        try await DatabaseTransaction.run(client, logger: logger) { connection in
             let locked = try await connection.query(
                 """
                 SELECT id FROM prompt_versions
@@ -127,7 +129,7 @@ public struct PromptRepository: Sendable {
                 SELECT \(id), \(projectID), \(promptID), max(version) + 1, \(name), \(text), \(createdBy)
                 FROM prompt_versions WHERE prompt_id = \(promptID)
                 """, logger: logger)
-        } }
+        }
         guard let version = try await findPromptVersion(id: id) else {
             throw StorageError.notFound("prompt version \(id) after insert")
         }

@@ -23,20 +23,7 @@ public struct RegionRepository: Sendable {
         let summary = String(summary.trimmingCharacters(in: .whitespacesAndNewlines).prefix(1000))
         let id = RegionVersion.ID.generate()
         let logger = self.logger
-        do {
-            return try await insertVersion(
-                id: id, imageID: imageID, json: json, summary: summary, createdBy: createdBy, logger: logger)
-        } catch let error as PostgresTransactionError {
-            // Surface the domain error raised inside the transaction.
-            if let storage = error.closureError as? StorageError { throw storage }
-            throw error
-        }
-    }
-
-    private func insertVersion(
-        id: RegionVersion.ID, imageID: Image.ID, json: String, summary: String, createdBy: User.ID?, logger: Logger
-    ) async throws -> RegionVersion {
-        try await client.withTransaction(logger: logger) { connection in
+        return try await DatabaseTransaction.run(client, actor: createdBy, logger: logger) { connection in
             let locked = try await connection.query(
                 "SELECT id FROM images WHERE id = \(imageID) FOR UPDATE", logger: logger)
             guard try await locked.decode(Image.ID.self).first(where: { _ in true }) != nil else {

@@ -55,24 +55,34 @@ public struct RunRepository: Sendable {
         let new = try Self.validate(new, heatmaps: heatmaps, requireHeatmaps: true)
         let id = Run.ID.generate()
         let logger = self.logger
-        let latency = new.latencyMs.map { Int32($0) }
-        let source = new.source.rawValue
-        try await TransactionErrorUnwrapping.unwrapStorageErrors { try await client.withTransaction(logger: logger) { connection in
+        try await DatabaseTransaction.run(client, logger: logger) { connection in
             try await Self.checkOwnership(
                 connection, projectID: new.projectID, promptVersionID: new.promptVersionID, imageID: new.imageID,
                 logger: logger)
-            try await connection.query(
-                """
-                INSERT INTO runs (id, project_id, prompt_version_id, image_id, lineage_id, revision, model_name,
-                    description, latency_ms, source, created_by)
-                VALUES (\(id), \(new.projectID), \(new.promptVersionID), \(new.imageID), \(id), 1, \(new.modelName),
-                    \(new.description), \(latency), \(source), \(new.createdBy))
-                """, logger: logger)
-            try await Self.insertHeatmaps(connection, runID: id, heatmaps: heatmaps, firstPosition: 0, logger: logger)
-            try await ScoringRepository.enqueueScoring(connection, runID: id, reason: "created", logger: logger)
-        } }
+            try await Self.insertRun(new, id: id, heatmaps: heatmaps, on: connection, logger: logger)
+        }
         guard let run = try await findRun(id: id) else { throw StorageError.notFound("run \(id) after insert") }
         return run
+    }
+
+    /// Inserts run `id` (revision 1 of its own lineage) with its heatmaps and enqueues its scoring, inside the
+    /// caller's transaction. For callers that store a run together with other changes (the built-in Grad-CAM queue
+    /// marks its job done in the same transaction); the caller has checked that the prompt version and the image
+    /// belong to `new.projectID`.
+    public static func insertRun(
+        _ new: NewRun, id: Run.ID, heatmaps: [NewHeatmap], on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let latency = new.latencyMs.map { Int32(clamping: $0) }
+        let source = new.source.rawValue
+        try await connection.query(
+            """
+            INSERT INTO runs (id, project_id, prompt_version_id, image_id, lineage_id, revision, model_name,
+                description, latency_ms, source, created_by)
+            VALUES (\(id), \(new.projectID), \(new.promptVersionID), \(new.imageID), \(id), 1, \(new.modelName),
+                \(new.description), \(latency), \(source), \(new.createdBy))
+            """, logger: logger)
+        try await insertHeatmaps(connection, runID: id, heatmaps: heatmaps, firstPosition: 0, logger: logger)
+        try await ScoringRepository.enqueueScoring(connection, runID: id, reason: "created", logger: logger)
     }
 
     /// Stores the next revision of the run lineage of `runID`: the given heatmaps replace those with the same
@@ -94,7 +104,7 @@ public struct RunRepository: Sendable {
         let sourceName = new.source.rawValue
         let lineage = base.lineageID
         let replaced = heatmaps.map { $0.label.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
-        try await TransactionErrorUnwrapping.unwrapStorageErrors { try await client.withTransaction(logger: logger) { connection in
+        try await DatabaseTransaction.run(client, logger: logger) { connection in
             // Lock the lineage's first revision so that concurrent revisions get consecutive numbers.
             try await connection.query("SELECT id FROM runs WHERE id = \(lineage) FOR UPDATE", logger: logger)
             let latestRows = try await connection.query(
@@ -117,7 +127,7 @@ public struct RunRepository: Sendable {
                 """, logger: logger)
             try await Self.insertHeatmaps(connection, runID: id, heatmaps: heatmaps, firstPosition: 1000, logger: logger)
             try await ScoringRepository.enqueueScoring(connection, runID: id, reason: "revision", logger: logger)
-        } }
+        }
         guard let run = try await findRun(id: id) else { throw StorageError.notFound("run \(id) after insert") }
         return run
     }

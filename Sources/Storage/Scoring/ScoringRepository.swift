@@ -101,7 +101,7 @@ public struct ScoringRepository: Sendable {
     public func completeJob(_ claim: ScoringJobClaim, score: NewRunScore) async throws -> Bool {
         let logger = self.logger
         let id = RunScore.ID.generate()
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await DatabaseTransaction.run(client, logger: logger) { connection in
             let rows = try await connection.query(
                 """
                 SELECT id FROM scoring_jobs

@@ -78,11 +78,9 @@ public struct SignOffRepository: Sendable {
         guard comment.count <= 10_000 else { throw StorageError.invalidValue("a comment has at most 10000 characters") }
         let id = SignOff.ID.generate()
         let logger = self.logger
-        let actor = new.reviewerID.description
         let reviewerName = String(new.reviewerName.prefix(200))
         let decision = new.decision.rawValue
-        return try await ReviewTransaction.run(client, logger: logger) { connection in
-            try await connection.query("SELECT set_config('sightline.actor', \(actor), true)", logger: logger)
+        return try await DatabaseTransaction.run(client, actor: new.reviewerID, logger: logger) { connection in
             let locked = try await connection.query(
                 "SELECT id FROM prompt_versions WHERE id = \(new.promptVersionID) FOR NO KEY UPDATE", logger: logger)
             guard try await locked.decode(PromptVersion.ID.self).first(where: { _ in true }) != nil else {

@@ -132,7 +132,6 @@ public struct BuiltInJobRepository: Sendable {
         let runID = Run.ID.generate()
         let logger = self.logger
         let modelName = BuiltInHeatmapService.modelName
-        let latency = latencyMs.map { Int32(clamping: $0) }
         return try await client.withTransaction(logger: logger) { connection -> Run.ID? in
             let held = try await connection.query(
                 """
@@ -140,32 +139,18 @@ public struct BuiltInJobRepository: Sendable {
                 WHERE id = \(job.id) AND status = 'running' AND locked_by = \(claim.workerID) FOR UPDATE
                 """, logger: logger)
             guard try await held.decode(Int64.self).first(where: { _ in true }) != nil else { return nil }
-            try await connection.query(
-                """
-                INSERT INTO runs (id, project_id, prompt_version_id, image_id, lineage_id, revision, model_name,
-                    description, latency_ms, source, created_by)
-                VALUES (\(runID), \(job.projectID), \(job.promptVersionID), \(job.imageID), \(runID), 1, \(modelName),
-                    \(job.description), \(latency), 'builtin', \(job.createdBy))
-                """, logger: logger)
-            for (position, (target, map)) in zip(job.targets, maps).enumerated() {
-                let data = HeatmapEncoding.encodeValues(FloatMap(width: map.width, height: map.height, values: map.values))
-                let sha = HeatmapEncoding.computeSHA256(data)
-                let label = target.label.trimmingCharacters(in: .whitespacesAndNewlines)
-                let fileName = String(
-                    "efficientnet-lite0 Grad-CAM \(job.layer.rawValue), class \(target.classIndex) (\(target.className))"
-                        .prefix(500))
-                let width = Int32(map.width), height = Int32(map.height), index = Int32(position)
-                try await connection.query(
-                    """
-                    INSERT INTO run_heatmaps (run_id, label, width, height, data, sha256, source, file_name, position)
-                    VALUES (\(runID), \(label), \(width), \(height), \(data), \(sha), 'builtin', \(fileName), \(index))
-                    """, logger: logger)
+            let heatmaps = zip(job.targets, maps).map { target, map in
+                NewHeatmap(
+                    label: target.label, map: FloatMap(width: map.width, height: map.height, values: map.values),
+                    source: .builtin,
+                    fileName: "efficientnet-lite0 Grad-CAM \(job.layer.rawValue), class \(target.classIndex) "
+                        + "(\(target.className))")
             }
-            try await connection.query(
-                """
-                INSERT INTO scoring_jobs (run_id, reason) VALUES (\(runID), 'created')
-                ON CONFLICT (run_id) WHERE status = 'pending' DO NOTHING
-                """, logger: logger)
+            let run = NewRun(
+                projectID: job.projectID, promptVersionID: job.promptVersionID, imageID: job.imageID,
+                modelName: modelName, description: job.description, latencyMs: latencyMs, source: .builtin,
+                createdBy: job.createdBy)
+            try await RunRepository.insertRun(run, id: runID, heatmaps: heatmaps, on: connection, logger: logger)
             try await connection.query(
                 """
                 UPDATE builtin_heatmap_jobs SET status = 'done', run_id = \(runID), finished_at = clock_timestamp(),

@@ -45,7 +45,7 @@ public struct ImagesController: Sendable {
         }
         group.post("/projects/:project/images/:image/delete") { _, context in
             let (grant, image) = try await authorizeImage(.manageImages, context: context)
-            try await services.images.deleteImage(id: image.id)
+            try await services.images.deleteImage(id: image.id, actor: grant.user.id)
             return Response.redirect(to: "/projects/\(grant.project.id)/images", type: .normal)
         }
     }

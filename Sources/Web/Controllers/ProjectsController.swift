@@ -81,8 +81,9 @@ public struct ProjectsController: Sendable {
             do {
                 try await services.projects.updateProject(
                     id: grant.project.id, name: form.name ?? grant.project.name,
-                    description: form.description ?? grant.project.description)
-                try await services.projects.updateThresholds(projectID: grant.project.id, thresholds: thresholds)
+                    description: form.description ?? grant.project.description, actor: grant.user.id)
+                try await services.projects.updateThresholds(
+                    projectID: grant.project.id, thresholds: thresholds, actor: grant.user.id)
             } catch StorageError.invalidValue(let message) {
                 return services.views.renderPage(
                     "projects/settings", title: "Settings · \(grant.project.name)",
@@ -110,7 +111,8 @@ public struct ProjectsController: Sendable {
                 return try await renderMembers(
                     grant, context: context, error: "A project keeps at least one manager.", status: .badRequest)
             }
-            try await services.projects.upsertMember(projectID: grant.project.id, userID: user.id, role: role)
+            try await services.projects.upsertMember(
+                projectID: grant.project.id, userID: user.id, role: role, actor: grant.user.id)
             return Response.redirect(to: "/projects/\(grant.project.id)/members", type: .normal)
         }
         group.post("/projects/:project/members/:user/delete") { _, context in
@@ -122,7 +124,7 @@ public struct ProjectsController: Sendable {
                 return try await renderMembers(
                     grant, context: context, error: "A project keeps at least one manager.", status: .badRequest)
             }
-            try await services.projects.deleteMember(projectID: grant.project.id, userID: userID)
+            try await services.projects.deleteMember(projectID: grant.project.id, userID: userID, actor: grant.user.id)
             return Response.redirect(to: "/projects/\(grant.project.id)/members", type: .normal)
         }
     }

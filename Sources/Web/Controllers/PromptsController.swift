@@ -116,6 +116,12 @@ public struct PromptsController: Sendable {
         }
         values["hasRuns"] = !runs.isEmpty
         values["willCreateVersion"] = version.runCount > 0 || history.first?.id != version.id
+        if let state = try await services.signOffs.evaluateStatus(promptVersionID: version.id) {
+            values["signOff"] = ReviewValues.statusValues(state)
+        }
+        let reviewPath = "/projects/\(grant.project.id)/prompt-versions/\(version.id)"
+        values["reviewURL"] = "\(reviewPath)/review"
+        values["signOffBadgeURL"] = "\(reviewPath)/signoff-status.svg"
         if let notice { values["notice"] = notice }
         if let error { values["error"] = error }
         return services.views.renderPage(

@@ -5,9 +5,15 @@ import NIOCore
 import Storage
 
 /// Seeds the demo project on the first start of a server that has an administrator: three sample images with
-/// regions, two prompt versions and runs with descriptions and **synthetic** heatmaps (Gaussian blobs, labelled as
-/// such), so that a newcomer sees scored runs and the comparison table at once. Runs once per database
-/// (`demo_seeds`); `SIGHTLINE_NO_DEMO=1` skips it.
+/// regions whose labels are ImageNet classes, two prompt versions, and one run per image and version, so that a
+/// newcomer sees scored runs and the comparison table at once. Runs once per database (`demo_seeds`);
+/// `SIGHTLINE_NO_DEMO=1` skips it.
+///
+/// The heatmaps are **real**: the runs are built-in Grad-CAM jobs (EfficientNet-Lite0, `head` layer) queued here and
+/// computed by the server's built-in worker within seconds of the start. Both versions get the same maps (Grad-CAM
+/// of a classifier does not depend on the prompt); they differ in their descriptions: version 1's miss the labels.
+/// Without model weights (`SIGHTLINE_MODEL_WEIGHTS`) the demo falls back to **synthetic** maps (Gaussian blobs and
+/// softened region shapes) and says so in the project description and the runs' model name.
 public struct DemoSeeder: Sendable {
     let services: AppServices
     let logger: Logger
@@ -15,7 +21,7 @@ public struct DemoSeeder: Sendable {
 
     /// The seed's name in `demo_seeds`.
     static let seedName = "demo-project-v1"
-    /// Model name of every demo run (says that the heatmaps are not a model's).
+    /// Model name of the synthetic fallback runs (says that the heatmaps are not a model's).
     public static let modelName = "synthetic-demo (generated blobs, not a real model)"
 
     public init(services: AppServices, logger: Logger, directory: String) {
@@ -37,34 +43,40 @@ public struct DemoSeeder: Sendable {
 
     struct DemoImage {
         var file: String
+        /// Focus labels are ImageNet classes (or have one as an alias), so the built-in Grad-CAM can map each one.
         var regions: String
-        /// Per prompt version: description and heatmap blobs (label, cx, cy, sigma as image fractions); no blobs means
-    /// "attention on every focus region" (the region's own shape, softened), the good case.
-        var runs: [(description: String, blobs: [(String, Double, Double, Double)], latency: Int)]
+        /// Per prompt version: the description (version 1 misses the labels) and a latency for synthetic runs.
+        var runs: [(description: String, latency: Int)]
+        /// Synthetic fallback, version 1 only: blobs (label, cx, cy, sigma as image fractions) off the regions.
+        /// Version 2's synthetic maps are the focus regions' own shapes, softened.
+        var offTargetBlobs: [(String, Double, Double, Double)]
     }
 
     static let images: [DemoImage] = [
         DemoImage(
             file: "astronaut.png",
-            regions: #"{"regions": [{"label": "astronaut", "aliases": ["woman", "person"], "shapes": [{"type": "ellipse", "cx": 165, "cy": 150, "rx": 85, "ry": 125}]}, {"label": "flag", "shapes": [{"type": "rect", "x": 0, "y": 0, "width": 75, "height": 120}]}]}"#,
+            regions: #"{"regions": [{"label": "space shuttle", "aliases": ["shuttle"], "shapes": [{"type": "rect", "x": 190, "y": 0, "width": 70, "height": 160}]}, {"label": "helmet", "aliases": ["football helmet", "crash helmet"], "shapes": [{"type": "rect", "x": 145, "y": 182, "width": 135, "height": 98}]}, {"label": "flag", "kind": "avoid", "shapes": [{"type": "rect", "x": 0, "y": 0, "width": 45, "height": 230}]}]}"#,
             runs: [
-                ("A person in an orange suit stands in a room.", [("astronaut", 0.45, 0.75, 0.22), ("flag", 0.55, 0.5, 0.3)], 840),
-                ("An astronaut in an orange suit smiles in front of an American flag.", [], 910),
-            ]),
+                ("A woman in an orange suit smiles for a portrait.", 840),
+                ("An astronaut smiles beside a model of the space shuttle, her helmet in front of her.", 910),
+            ],
+            offTargetBlobs: [("space shuttle", 0.45, 0.55, 0.22), ("helmet", 0.4, 0.35, 0.25)]),
         DemoImage(
             file: "chelsea.png",
-            regions: #"{"regions": [{"label": "cat", "aliases": ["kitten", "tabby"], "shapes": [{"type": "ellipse", "cx": 150, "cy": 115, "rx": 120, "ry": 95}]}, {"label": "background", "kind": "avoid", "shapes": [{"type": "rect", "x": 270, "y": 0, "width": 50, "height": 50}]}]}"#,
+            regions: #"{"regions": [{"label": "cat", "aliases": ["tabby", "kitten"], "shapes": [{"type": "ellipse", "cx": 150, "cy": 115, "rx": 120, "ry": 95}]}, {"label": "background", "kind": "avoid", "shapes": [{"type": "rect", "x": 270, "y": 0, "width": 50, "height": 50}]}]}"#,
             runs: [
-                ("An animal rests on a wooden floor.", [("cat", 0.75, 0.3, 0.2)], 610),
-                ("A tabby cat looks to the side.", [], 700),
-            ]),
+                ("An animal rests on a wooden floor.", 610),
+                ("A tabby cat looks to the side.", 700),
+            ],
+            offTargetBlobs: [("cat", 0.85, 0.2, 0.15)]),
         DemoImage(
             file: "coffee.png",
-            regions: #"{"regions": [{"label": "cup", "aliases": ["coffee", "mug"], "shapes": [{"type": "ellipse", "cx": 170, "cy": 100, "rx": 90, "ry": 65}]}, {"label": "table", "kind": "avoid", "shapes": [{"type": "rect", "x": 0, "y": 0, "width": 40, "height": 224}]}]}"#,
+            regions: #"{"regions": [{"label": "cup", "aliases": ["espresso", "coffee", "mug"], "shapes": [{"type": "ellipse", "cx": 162, "cy": 85, "rx": 68, "ry": 75}]}, {"label": "table", "kind": "avoid", "shapes": [{"type": "rect", "x": 0, "y": 0, "width": 40, "height": 224}]}]}"#,
             runs: [
-                ("A drink on a table.", [("cup", 0.2, 0.5, 0.3)], 650),
-                ("A cup of coffee sits on a white saucer.", [], 720),
-            ]),
+                ("A drink on a wooden table.", 650),
+                ("A cup of espresso sits on a red saucer.", 720),
+            ],
+            offTargetBlobs: [("cup", 0.12, 0.5, 0.2)]),
     ]
 
     /// Seeds the demo unless it was seeded before or no administrator exists yet; returns whether it seeded.
@@ -83,17 +95,28 @@ public struct DemoSeeder: Sendable {
             logger: logger)
         guard try await claimed.decode(String.self).first(where: { _ in true }) != nil else { return false }
 
+        let builtIn = await services.builtInHeatmaps.checkAvailability().isAvailable
+        let heatmapNote = builtIn
+            ? "Heatmaps: built-in Grad-CAM of EfficientNet-Lite0 (an ImageNet classifier, computed on this server at "
+                + "first start) for each focus region's ImageNet class, the same maps for both prompt versions; the "
+                + "versions differ in their descriptions."
+            : "Heatmaps are SYNTHETIC (generated blobs), not a model's Grad-CAM: they only show how scoring works "
+                + "(the model weights were not available at first start)."
         let project = try await services.projects.createProject(
             name: "Demo: attention review",
             description: "Sample project seeded on first start. Images: scikit-image samples (public domain / CC0). "
-                + "Heatmaps are SYNTHETIC (generated blobs), not a model's Grad-CAM: they only show how scoring works.",
+                + heatmapNote,
             creator: admin.id)
         try await services.client.query(
             "UPDATE demo_seeds SET project_id = \(project.id) WHERE name = \(Self.seedName)", logger: logger)
         let first = try await services.prompts.createPrompt(
             projectID: project.id, name: "Describe", text: "Describe the image.", createdBy: admin.id)
+        let second = try await services.prompts.createPromptVersion(
+            projectID: project.id, promptID: first.promptID, name: "Describe",
+            text: "Describe the main subject of the image and name every object you see explicitly.",
+            createdBy: admin.id)
         let uploader = ImageUploader(images: services.images, maxFileBytes: 50 * 1024 * 1024)
-        var stored: [(DemoImage, Image)] = []
+        var stored: [(DemoImage, Image, RegionVersion)] = []
         for demo in Self.images {
             let path = (directory as NSString).appendingPathComponent("images/\(demo.file)")
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -104,32 +127,54 @@ public struct DemoSeeder: Sendable {
                 ByteBuffer(bytes: data), fileName: demo.file, projectID: project.id, uploadedBy: admin.id)
             guard case .uploaded(let image) = outcome else { continue }
             let regions = try RegionSet.parse(Array(demo.regions.utf8))
-            _ = try await services.regions.createRegionVersion(
+            let version = try await services.regions.createRegionVersion(
                 imageID: image.id, regions: regions, summary: "demo regions", createdBy: admin.id)
-            stored.append((demo, image))
+            stored.append((demo, image, version))
         }
-        // Version 1 gets its runs, then the prompt is edited: version 2 with the better runs.
-        try await createRuns(stored, version: first, index: 0, projectID: project.id, adminID: admin.id)
-        let second = try await services.prompts.editPrompt(
-            versionID: first.id, name: "Describe",
-            text: "Describe the main subject of the image and name every object you see explicitly.",
-            editedBy: admin.id)
-        try await createRuns(stored, version: second, index: 1, projectID: project.id, adminID: admin.id)
-        logger.info("demo project seeded", metadata: ["project": "\(project.id)"])
+        for (index, version) in [first, second].enumerated() {
+            if builtIn {
+                try await queueBuiltInRuns(stored, version: version, index: index, projectID: project.id, adminID: admin.id)
+            } else {
+                try await createSyntheticRuns(
+                    stored, version: version, index: index, projectID: project.id, adminID: admin.id)
+            }
+        }
+        logger.info(
+            "demo project seeded",
+            metadata: ["project": "\(project.id)", "heatmaps": "\(builtIn ? "built-in Grad-CAM (queued)" : "synthetic")"])
         return true
     }
 
-    func createRuns(
-        _ stored: [(DemoImage, Image)], version: PromptVersion, index: Int, projectID: Project.ID, adminID: User.ID
+    /// One built-in Grad-CAM job per image: every focus region's class, the version's description.
+    func queueBuiltInRuns(
+        _ stored: [(DemoImage, Image, RegionVersion)], version: PromptVersion, index: Int, projectID: Project.ID,
+        adminID: User.ID
     ) async throws {
-        for (demo, image) in stored where demo.runs.indices.contains(index) {
+        let jobs = BuiltInJobRepository(client: services.client, logger: logger)
+        for (demo, image, regions) in stored where demo.runs.indices.contains(index) {
+            let targets = try BuiltInRegionMatch.resolveTargets(
+                BuiltInRegionMatch.listFocusRegions(regions), choices: nil)
+            _ = try await jobs.enqueueJob(
+                projectID: projectID, imageID: image.id, promptVersionID: version.id, layer: .head, targets: targets,
+                description: demo.runs[index].description, createdBy: adminID)
+        }
+    }
+
+    /// The fallback without model weights: version 1 gets blobs off the regions, version 2 the regions' shapes.
+    func createSyntheticRuns(
+        _ stored: [(DemoImage, Image, RegionVersion)], version: PromptVersion, index: Int, projectID: Project.ID,
+        adminID: User.ID
+    ) async throws {
+        for (demo, image, _) in stored where demo.runs.indices.contains(index) {
             let run = demo.runs[index]
-            var heatmaps = run.blobs.map { label, cx, cy, sigma in
-                NewHeatmap(
-                    label: label, map: Self.syntheticBlob(cx: cx, cy: cy, sigma: sigma), source: .upload,
-                    fileName: "synthetic-\(label).npy")
-            }
-            if heatmaps.isEmpty {
+            var heatmaps: [NewHeatmap] = []
+            if index == 0 {
+                heatmaps = demo.offTargetBlobs.map { label, cx, cy, sigma in
+                    NewHeatmap(
+                        label: label, map: Self.syntheticBlob(cx: cx, cy: cy, sigma: sigma), source: .upload,
+                        fileName: "synthetic-\(label).npy")
+                }
+            } else {
                 let regions = try RegionSet.parse(Array(demo.regions.utf8))
                 for group in regions.groups where group.kind == .focus {
                     let mask = try Rasterizer.mask(for: group.shapes, width: image.width, height: image.height)

@@ -1,11 +1,14 @@
 /// The scoring.md §4 metrics of a normalised heatmap `g` (values in `[0, 1)`, as produced by
 /// `HeatmapNormalizer`) against a region mask.
 ///
-/// One pass over the pixels gives the sums (in `Double`), counts and the first argmax, and builds one 32-bit sort key
-/// per pixel. The order statistics (`rank_accuracy`, `auc`, `spread`) then come from a stable LSD radix sort of those
-/// keys (`RadixRanks`: no comparisons, ties resolved exactly as §4 says — rank ties by lower row-major index, `auc`
-/// ties ½) and one scan. Maps above `radixLimit` pixels use a memory-bounded bucket histogram instead
-/// (`RankHistogram`), which sorts only the buckets whose exact order matters, in bounded rounds.
+/// One pass over the pixels gives the sums (in `Double`), counts and the first argmax, and counts pixels and mask
+/// pixels per coarse value bucket. The order statistics (`rank_accuracy`, `auc`, `spread`) then come from
+/// `PartitionRanks`: value-ordered partitions of those buckets, of which only the ones whose inner order matters
+/// (holding both mask and non-mask pixels, the rank cut, the spread's half-sum) are gathered and sorted in cache —
+/// ties resolved exactly as §4 says (rank ties by lower row-major index, `auc` ties ½). `RadixRanks` (a full stable
+/// LSD radix sort) is the fallback when a bound of that path does not hold. Maps above `radixLimit` pixels use a
+/// memory-bounded bucket histogram instead (`RankHistogram`), which sorts only the buckets whose exact order matters,
+/// in bounded rounds.
 public enum Metrics {
     /// The default hot threshold `τ`.
     public static let defaultHotThreshold = 0.5
@@ -26,14 +29,15 @@ public enum Metrics {
                     gatherCap: RankHistogram.gatherCap)
     }
 
-    /// Maps up to this many pixels get their rank statistics from a full LSD radix sort (8 bytes per pixel of
-    /// scratch); larger ones from the memory-bounded bucket histogram (`RankHistogram`).
+    /// Maps up to this many pixels get their rank statistics from `PartitionRanks` (or a full LSD radix sort; at
+    /// most 8 bytes per pixel of scratch); larger ones from the memory-bounded bucket histogram (`RankHistogram`).
     static let radixLimit = 16_000_000
 
-    /// `compute` with the rank strategy exposed (tests force both paths and several gather rounds).
+    /// `compute` with the rank strategy exposed (tests force every path and several gather rounds):
+    /// `partitionCap` is `PartitionRanks`' partition size, `nil` for the full radix sort.
     static func compute(
         g: FloatMap, mask: Mask, hotThreshold: Double, pointingTolerance: Double, gatherCap: Int,
-        radixLimit: Int = Metrics.radixLimit
+        radixLimit: Int = Metrics.radixLimit, partitionCap: Int? = PartitionRanks.defaultPartitionCap
     ) throws(EngineError) -> MetricSet {
         let width = g.width, height = g.height
         guard mask.width == width, mask.height == height, mask.bits.count == width * height,
@@ -45,59 +49,54 @@ public enum Metrics {
         guard n < Int(Int32.max) else { throw EngineError(.invalidRegion, "map too large to score (\(n) pixels)") }
         let hot = hotFloatThreshold(hotThreshold)
 
-        // Pass 1: sums (Double), counts, first argmax; on the radix path also the sort keys and digit histograms.
-        let useRadix = n <= radixLimit
-        // Every entry is written by pass 1 (radix path), so no zero fill.
-        var keys = [UInt32](unsafeUninitializedCapacity: useRadix ? n : 0) { _, count in count = useRadix ? n : 0 }
-        var digits = [Int](repeating: 0, count: useRadix ? RadixRanks.histogramSize : 0)
+        // Pass 1: sums (Double), counts, first argmax; on the partition path also the coarse bucket counts.
+        let useSort = n <= radixLimit
+        let usePartitions = useSort && partitionCap != nil
+        let shift = PartitionRanks.shift(pixelCount: n)
+        var table = [UInt64](repeating: 0, count: usePartitions ? PartitionRanks.bucketCount(shift: shift) : 0)
         var sumG = 0.0, sumGM = 0.0, sumGX = 0.0, sumGY = 0.0
         var countM = 0, countHot = 0, countHotM = 0
         var maxValue = -Float.infinity, argmax = 0
         g.values.withUnsafeBufferPointer { gp in
             mask.bits.withUnsafeBufferPointer { mp in
-                keys.withUnsafeMutableBufferPointer { kp in
-                    digits.withUnsafeMutableBufferPointer { hp in
-                        for y in 0..<height {
-                            let row = y * width
-                            var rowSum = 0.0, rowSumX = 0.0, rowSumM = 0.0
-                            var rowM = 0, rowHot = 0, rowHotM = 0
-                            var rowMax = -Float.infinity
-                            for x in 0..<width {
-                                let v = gp[row + x]
-                                let bit = mp[row + x] & 1
-                                let m = Int(bit)
-                                let d = Double(v)
-                                rowSum += d
-                                rowSumX += d * Double(x)
-                                rowSumM += m != 0 ? d : 0
-                                let h = v >= hot ? 1 : 0
-                                rowM &+= m
-                                rowHot &+= h
-                                rowHotM &+= h & m
-                                rowMax = max(rowMax, v)
-                                if useRadix {
-                                    let k = RadixRanks.top &- RankHistogram.key(v)
-                                    kp[row + x] = k | (UInt32(bit) << 31)
-                                    hp[Int(k & 0x3FF)] &+= 1
-                                    hp[1024 + Int((k >> 10) & 0x3FF)] &+= 1
-                                    hp[2048 + Int(k >> 20)] &+= 1
-                                }
+                table.withUnsafeMutableBufferPointer { hp in
+                    for y in 0..<height {
+                        let row = y * width
+                        var rowSum = 0.0, rowSumX = 0.0, rowSumM = 0.0
+                        var rowM = 0, rowHot = 0, rowHotM = 0
+                        var rowMax = -Float.infinity
+                        for x in 0..<width {
+                            let v = gp[row + x]
+                            let bit = mp[row + x] & 1
+                            let m = Int(bit)
+                            let d = Double(v)
+                            rowSum += d
+                            rowSumX += d * Double(x)
+                            rowSumM += m != 0 ? d : 0
+                            let h = v >= hot ? 1 : 0
+                            rowM &+= m
+                            rowHot &+= h
+                            rowHotM &+= h & m
+                            rowMax = max(rowMax, v)
+                            if usePartitions {
+                                let k = RadixRanks.top &- RankHistogram.key(v)
+                                hp[Int(k &>> shift)] &+= 1 | (UInt64(bit) << 32)
                             }
-                            if rowMax > maxValue {
-                                maxValue = rowMax
-                                for x in 0..<width where gp[row + x] == rowMax {
-                                    argmax = row + x
-                                    break
-                                }
-                            }
-                            sumG += rowSum
-                            sumGX += rowSumX + 0.5 * rowSum
-                            sumGY += rowSum * (Double(y) + 0.5)
-                            sumGM += rowSumM
-                            countM += rowM
-                            countHot += rowHot
-                            countHotM += rowHotM
                         }
+                        if rowMax > maxValue {
+                            maxValue = rowMax
+                            for x in 0..<width where gp[row + x] == rowMax {
+                                argmax = row + x
+                                break
+                            }
+                        }
+                        sumG += rowSum
+                        sumGX += rowSumX + 0.5 * rowSum
+                        sumGY += rowSum * (Double(y) + 0.5)
+                        sumGM += rowSumM
+                        countM += rowM
+                        countHot += rowHot
+                        countHotM += rowHotM
                     }
                 }
             }
@@ -108,8 +107,19 @@ public enum Metrics {
         // Rank accuracy, auc and spread: exact order statistics.
         let halfSum = attention ? 0.5 * sumG : nil
         let ranks: RankHistogram.Ranks
-        if useRadix {
-            ranks = RadixRanks.resolve(keys: &keys, histogram: &digits, maskCount: countM, halfSum: halfSum)
+        if useSort {
+            let selected: RankHistogram.Ranks? = partitionCap.flatMap { cap in
+                g.values.withUnsafeBufferPointer { gp in
+                    mask.bits.withUnsafeBufferPointer { mp in
+                        table.withUnsafeBufferPointer { tp in
+                            PartitionRanks.resolve(g: gp, mask: mp, table: tp, shift: shift, maskCount: countM,
+                                                   halfSum: halfSum, partitionCap: cap)
+                        }
+                    }
+                }
+            }
+            ranks = selected
+                ?? RadixRanks.ranks(g: g.values, mask: mask.bits, maskCount: countM, halfSum: halfSum)
         } else {
             let histogram = RankHistogram(g: g.values, mask: mask.bits)
             ranks = histogram.resolve(

@@ -12,6 +12,29 @@ enum RadixRanks {
     /// Three digit histograms of 1024 counts.
     static let histogramSize = 3 * 1024
 
+    /// Builds the keys and digit histograms of `g` and `mask` (one pass), then sorts and scans them.
+    static func ranks(g: [Float], mask: [UInt8], maskCount: Int, halfSum: Double?) -> RankHistogram.Ranks {
+        let n = min(g.count, mask.count)
+        var keys = [UInt32](unsafeUninitializedCapacity: n) { _, count in count = n }
+        var histogram = [Int](repeating: 0, count: histogramSize)
+        g.withUnsafeBufferPointer { gp in
+            mask.withUnsafeBufferPointer { mp in
+                keys.withUnsafeMutableBufferPointer { kp in
+                    histogram.withUnsafeMutableBufferPointer { hp in
+                        for i in 0..<n {
+                            let k = top &- RankHistogram.key(gp[i])
+                            kp[i] = k | (UInt32(mp[i] & 1) << 31)
+                            hp[Int(k & 0x3FF)] &+= 1
+                            hp[1024 + Int((k >> 10) & 0x3FF)] &+= 1
+                            hp[2048 + Int(k >> 20)] &+= 1
+                        }
+                    }
+                }
+            }
+        }
+        return resolve(keys: &keys, histogram: &histogram, maskCount: maskCount, halfSum: halfSum)
+    }
+
     /// Sorts `keys` (built as described above, with `histogram` counting each 10-bit digit) and scans them.
     static func resolve(keys: inout [UInt32], histogram: inout [Int], maskCount: Int, halfSum: Double?)
         -> RankHistogram.Ranks

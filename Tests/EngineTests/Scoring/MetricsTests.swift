@@ -121,10 +121,17 @@ struct MetricsTests {
         let g = FloatMap(width: width, height: height, values: values)
         let mask = Mask(width: width, height: height, bits: bits)
         let expected = Self.reference(values, bits)
-        // Radix path, bucket-histogram path, bucket path with many small gather rounds.
-        for (cap, radixLimit) in [(RankHistogram.gatherCap, Metrics.radixLimit), (RankHistogram.gatherCap, 0), (7, 0)] {
+        // Partition path (default and tiny partitions), full radix path, bucket-histogram path, bucket path with many
+        // small gather rounds.
+        let paths: [(Int, Int, Int?)] = [
+            (RankHistogram.gatherCap, Metrics.radixLimit, PartitionRanks.defaultPartitionCap),
+            (RankHistogram.gatherCap, Metrics.radixLimit, 5), (RankHistogram.gatherCap, Metrics.radixLimit, 40),
+            (RankHistogram.gatherCap, Metrics.radixLimit, nil), (RankHistogram.gatherCap, 0, nil), (7, 0, nil),
+        ]
+        for (cap, radixLimit, partitionCap) in paths {
             let m = try Metrics.compute(
-                g: g, mask: mask, hotThreshold: 0.5, pointingTolerance: 15, gatherCap: cap, radixLimit: radixLimit)
+                g: g, mask: mask, hotThreshold: 0.5, pointingTolerance: 15, gatherCap: cap, radixLimit: radixLimit,
+                partitionCap: partitionCap)
             #expect(abs(m.rankAccuracy - expected.rank) < 1e-12)
             #expect(abs((m.auc ?? -1) - (expected.auc ?? -1)) < 1e-12)
             #expect(m.spread == expected.spread)

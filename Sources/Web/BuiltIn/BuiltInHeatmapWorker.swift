@@ -15,13 +15,14 @@ public struct BuiltInHeatmapWorker: Service {
     public let workerID: String
     /// Pause between polls of an empty queue (`SIGHTLINE_BUILTIN_POLL_MS`, default 500).
     public let pollInterval: Duration
-    /// A claimed job whose worker stays silent this long is claimed again.
+    /// A claimed job whose worker died is claimed again after this long (`SIGHTLINE_BUILTIN_LEASE_S`, default 300;
+    /// one Grad-CAM takes well under a second, so the default only delays recovery after a crash).
     public let lease: Duration
     let logger: Logger
 
     public init(
         client: PostgresClient, service: BuiltInHeatmapService, logger: Logger, workerID: String? = nil,
-        pollInterval: Duration? = nil, lease: Duration = .seconds(300)
+        pollInterval: Duration? = nil, lease: Duration? = nil
     ) {
         self.jobs = BuiltInJobRepository(client: client, logger: logger)
         self.service = service
@@ -30,7 +31,9 @@ public struct BuiltInHeatmapWorker: Service {
         let pollMs = ProcessInfo.processInfo.environment["SIGHTLINE_BUILTIN_POLL_MS"].flatMap(Int.init)
             .flatMap { (10...60_000).contains($0) ? $0 : nil } ?? 500
         self.pollInterval = pollInterval ?? .milliseconds(pollMs)
-        self.lease = lease
+        let leaseSeconds = ProcessInfo.processInfo.environment["SIGHTLINE_BUILTIN_LEASE_S"].flatMap(Int.init)
+            .flatMap { (1...86_400).contains($0) ? $0 : nil } ?? 300
+        self.lease = lease ?? .seconds(leaseSeconds)
     }
 
     public func run() async throws {

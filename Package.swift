@@ -88,7 +88,7 @@ let package = Package(
         ),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: strict),
-        .testTarget(name: "VisionModelTests", dependencies: ["VisionModel"], swiftSettings: strict),
+        .testTarget(name: "VisionModelTests", dependencies: ["VisionModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "WebTests",

@@ -1,69 +1,26 @@
-import Dispatch
 import Foundation
 import Testing
+import TestSupport
 @testable import VisionModel
 
 /// `sightline classify` and `sightline gradcam` end to end (the executable built next to the test bundle,
 /// or `$SIGHTLINE_BIN`), from the fixture PNGs.
 @Suite struct ModelCommandTests {
-    struct CLINotFound: Error, CustomStringConvertible {
-        var description: String { "sightline executable not found next to the test bundle: build it (swift build --build-tests) or set SIGHTLINE_BIN" }
-    }
-
-    static func executable() -> String? {
-        if let path = ProcessInfo.processInfo.environment["SIGHTLINE_BIN"], FileManager.default.isExecutableFile(atPath: path) {
-            return path
-        }
-        var candidates: [URL] = [Bundle.main.bundleURL]
-        if let first = CommandLine.arguments.first { candidates.append(URL(fileURLWithPath: first)) }
-        for case let bundle as Bundle in Bundle.allBundles { candidates.append(bundle.bundleURL) }
-        for candidate in candidates {
-            var folder = candidate.standardizedFileURL
-            for _ in 0..<5 {
-                let path = folder.appendingPathComponent("sightline").path
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                    FileManager.default.isExecutableFile(atPath: path)
-                {
-                    return path
-                }
-                folder.deleteLastPathComponent()
-            }
-        }
-        return nil
-    }
-
     /// Runs the CLI with the weights in the environment; returns (status, stdout, stderr).
-    static func run(_ arguments: [String]) throws -> (Int32, String, String) {
-        guard let path = executable() else { throw CLINotFound() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment[EfficientNetLite0.weightsEnvironmentVariable] = ModelFixtures.weightsPath
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errorReader = DispatchQueue(label: "stderr")
-        nonisolated(unsafe) var errorData = Data()
-        errorReader.async { errorData = err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        errorReader.sync {}
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    static func run(_ arguments: [String]) async throws -> (Int32, String, String) {
+        let result = try await SightlineExecutable.run(
+            arguments, environment: [EfficientNetLite0.weightsEnvironmentVariable: ModelFixtures.weightsPath])
+        return (result.status, result.out, result.err)
     }
 
     static func image(_ name: String) -> String {
         ModelFixtures.directory.appendingPathComponent("\(name)/\(name).png").path
     }
 
-    @Test func classifyPrintsPyTorchsTopFiveAsJSON() throws {
+    @Test func classifyPrintsPyTorchsTopFiveAsJSON() async throws {
         _ = try ModelFixtures.loadedModel()
         let entry = try ModelFixtures.entry("astronaut")
-        let (status, out, err) = try Self.run(["classify", "--image", Self.image("astronaut"), "--top", "5", "--format", "json"])
+        let (status, out, err) = try await Self.run(["classify", "--image", Self.image("astronaut"), "--top", "5", "--format", "json"])
         #expect(status == 0, "\(err)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
         let top = try #require(json["top"] as? [[String: Any]])
@@ -77,11 +34,11 @@ import Testing
         }
     }
 
-    @Test func gradcamWritesTheRawMapAsNpy() throws {
+    @Test func gradcamWritesTheRawMapAsNpy() async throws {
         _ = try ModelFixtures.loadedModel()
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("cam-\(UUID().uuidString).npy")
         defer { try? FileManager.default.removeItem(at: out) }
-        let (status, _, err) = try Self.run([
+        let (status, _, err) = try await Self.run([
             "gradcam", "--image", Self.image("chelsea"), "--class", "tabbies", "--layer", "stage5", "--out", out.path,
         ])
         #expect(status == 0, "\(err)")
@@ -95,17 +52,17 @@ import Testing
         #expect(worst <= 1e-4 * peak)
     }
 
-    @Test func badInputExitsWithStatusTwo() throws {
+    @Test func badInputExitsWithStatusTwo() async throws {
         _ = try ModelFixtures.loadedModel()
-        let unknownClass = try Self.run(["gradcam", "--image", Self.image("coffee"), "--class", "no such class"])
+        let unknownClass = try await Self.run(["gradcam", "--image", Self.image("coffee"), "--class", "no such class"])
         #expect(unknownClass.0 == 2)
         #expect(unknownClass.2.contains("no such class"))
-        let notAnImage = try Self.run(["classify", "--image", ModelFixtures.directory.appendingPathComponent("manifest.json").path])
+        let notAnImage = try await Self.run(["classify", "--image", ModelFixtures.directory.appendingPathComponent("manifest.json").path])
         #expect(notAnImage.0 == 2)
         #expect(notAnImage.2.contains("manifest.json"))
-        let badLayer = try Self.run(["gradcam", "--image", Self.image("coffee"), "--class", "967", "--layer", "stage9"])
+        let badLayer = try await Self.run(["gradcam", "--image", Self.image("coffee"), "--class", "967", "--layer", "stage9"])
         #expect(badLayer.0 == 2)
-        let badWeights = try Self.run(["classify", "--image", Self.image("coffee"), "--weights", Self.image("coffee")])
+        let badWeights = try await Self.run(["classify", "--image", Self.image("coffee"), "--weights", Self.image("coffee")])
         #expect(badWeights.0 == 2)
         #expect(badWeights.2.contains("not_a_checkpoint"))
     }

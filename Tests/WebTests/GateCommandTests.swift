@@ -10,62 +10,15 @@ import Web
 /// pending, rejected or stale, 2 on errors.
 @Suite("Gate command")
 struct GateCommandTests {
-    struct ExecutableNotFound: Error, CustomStringConvertible {
-        var description: String { "sightline executable not found next to the test bundle: swift build --build-tests, or set SIGHTLINE_BIN" }
-    }
-
-    static func executable() throws -> String {
-        if let path = ProcessInfo.processInfo.environment["SIGHTLINE_BIN"], FileManager.default.isExecutableFile(atPath: path) {
-            return path
-        }
-        var candidates: [URL] = [Bundle.main.bundleURL]
-        if let first = CommandLine.arguments.first { candidates.append(URL(fileURLWithPath: first)) }
-        for case let bundle as Bundle in Bundle.allBundles { candidates.append(bundle.bundleURL) }
-        for candidate in candidates {
-            var folder = candidate.standardizedFileURL
-            for _ in 0..<5 {
-                let path = folder.appendingPathComponent("sightline").path
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                    FileManager.default.isExecutableFile(atPath: path)
-                {
-                    return path
-                }
-                folder.deleteLastPathComponent()
-            }
-        }
-        throw ExecutableNotFound()
-    }
-
-    /// Runs `sightline gate ARGS` without blocking a concurrency thread; returns (status, stdout, stderr).
+    /// Runs `sightline gate ARGS` (without a `SIGHTLINE_TOKEN` from the test's environment); returns
+    /// (status, stdout, stderr).
     static func runGate(_ arguments: [String], environment extra: [String: String] = [:]) async throws
         -> (Int32, String, String)
     {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outURL = folder.appendingPathComponent("out"), errURL = folder.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try executable())
-        process.arguments = ["gate"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["SIGHTLINE_TOKEN"] = nil
-        for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        let out = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
-        let err = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
-        return (status, out, err)
+        var changes: [String: String?] = ["SIGHTLINE_TOKEN": nil]
+        for (key, value) in extra { changes[key] = value }
+        let result = try await SightlineExecutable.run(["gate"] + arguments, environment: changes)
+        return (result.status, result.out, result.err)
     }
 
     @Test("exit codes: pending 1, approved 0, stale 1, rejected 1, errors 2")

@@ -49,11 +49,10 @@ public enum Metrics {
         guard n < Int(Int32.max) else { throw EngineError(.invalidRegion, "map too large to score (\(n) pixels)") }
         let hot = hotFloatThreshold(hotThreshold)
 
-        // Pass 1: sums (Double), counts, first argmax; on the partition path also the coarse bucket counts.
+        // Pass 1: sums (Double), counts, first argmax, and the pixel / mask pixel counts per coarse value bucket.
         let useSort = n <= radixLimit
-        let usePartitions = useSort && partitionCap != nil
         let shift = PartitionRanks.shift(pixelCount: n)
-        var table = [UInt64](repeating: 0, count: usePartitions ? PartitionRanks.bucketCount(shift: shift) : 0)
+        var table = [UInt64](repeating: 0, count: PartitionRanks.bucketCount(shift: shift))
         var sumG = 0.0, sumGM = 0.0, sumGX = 0.0, sumGY = 0.0
         var countM = 0, countHot = 0, countHotM = 0
         var maxValue = -Float.infinity, argmax = 0
@@ -78,10 +77,9 @@ public enum Metrics {
                             rowHot &+= h
                             rowHotM &+= h & m
                             rowMax = max(rowMax, v)
-                            if usePartitions {
-                                let k = RadixRanks.top &- RankHistogram.key(v)
-                                hp[Int(k &>> shift)] &+= 1 | (UInt64(bit) << 32)
-                            }
+                            // (Counted on every path: cheaper than a test per pixel.)
+                            let k = RadixRanks.top &- RankHistogram.key(v)
+                            hp[Int(k &>> shift)] &+= 1 | (UInt64(bit) << 32)
                         }
                         if rowMax > maxValue {
                             maxValue = rowMax

@@ -20,7 +20,7 @@
 /// `rank_accuracy`'s tie rule.
 enum PartitionRanks {
     /// Default soft cap on the pixels of one partition (a partition sorts in L1/L2).
-    static let defaultPartitionCap = 4096
+    static let defaultPartitionCap = 2048
 
     /// The coarse bucket shift for a map of `pixelCount` pixels.
     static func shift(pixelCount: Int) -> UInt32 { pixelCount <= 1 << 17 ? 19 : 17 }
@@ -46,7 +46,7 @@ enum PartitionRanks {
         shift: UInt32, maskCount: Int, halfSum: Double?, partitionCap: Int = defaultPartitionCap
     ) -> RankHistogram.Ranks? {
         let n = g.count
-        let top = RadixRanks.top, valueMask = RadixRanks.valueMask
+        let top = RadixRanks.top
         let spanLimit = max(1, 1 << (22 - Int(shift)))
 
         // Partitions (descending values) and, per coarse bucket, its partition.
@@ -172,14 +172,9 @@ enum PartitionRanks {
                 }
                 if !handled {
                     sortSlice()
-                    for key in slice {
-                        spreadSum += Double(Float(bitPattern: top &- (key & valueMask)))
-                        spreadCount += 1
-                        if spreadSum >= halfSum {
-                            spreadResult = spreadCount
-                            spreadDone = true
-                            break
-                        }
+                    if Self.accumulate(slice, sum: &spreadSum, count: &spreadCount, halfSum: halfSum) {
+                        spreadResult = spreadCount
+                        spreadDone = true
                     }
                 }
             }
@@ -201,6 +196,24 @@ enum PartitionRanks {
     @inline(__always)
     private static func span(_ partitions: [Partition], _ index: Int) -> Int {
         index + 1 < partitions.count ? partitions[index + 1].firstBucket - partitions[index].firstBucket : 1 << 22
+    }
+
+    /// Adds the sorted slice's values one by one to `sum` (counting them) until `sum ≥ halfSum`; `true` when reached.
+    private static func accumulate(
+        _ slice: UnsafeMutableBufferPointer<UInt32>, sum: inout Double, count: inout Int, halfSum: Double
+    ) -> Bool {
+        let top = RadixRanks.top, valueMask = RadixRanks.valueMask
+        var s = sum, c = count
+        defer {
+            sum = s
+            count = c
+        }
+        for key in slice {
+            s += Double(Float(bitPattern: top &- (key & valueMask)))
+            c += 1
+            if s >= halfSum { return true }
+        }
+        return false
     }
 
     /// Exact sum of the slice's values (called only when every partial sum is exact, so the order is free).

@@ -30,22 +30,10 @@ struct ClassifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            guard (1...ImageNetClasses.count).contains(top) else { throw ClassifyFailure("--top must be 1…1000") }
-            guard format == "json" || format == "table" else { throw ClassifyFailure("unknown --format \(format) (json or table)") }
-            guard (1...64).contains(threads) else { throw ClassifyFailure("--threads must be 1…64") }
-            let input: ModelInput
-            do {
-                input = try ModelInput(contentsOfImage: image)
-            } catch {
-                throw ClassifyFailure("\(image): \(error)")
-            }
-            let weightsPath = try EfficientNetLite0.weightsPath(explicit: weights)
-            let network: EfficientNetLite0
-            do {
-                network = try EfficientNetLite0(contentsOf: weightsPath)
-            } catch {
-                throw ClassifyFailure("weights \(weightsPath): \(error)")
-            }
+            guard (1...ImageNetClasses.count).contains(top) else { throw ModelCommandFailure("--top must be 1…1000") }
+            guard format == "json" || format == "table" else { throw ModelCommandFailure("unknown --format \(format) (json or table)") }
+            guard (1...64).contains(threads) else { throw ModelCommandFailure("--threads must be 1…64") }
+            let (input, network) = try ModelCommandInput(image: image, weights: weights).unpack()
             let predictions = network.infer(input, threads: threads).topClasses(top)
             print(format == "json" ? Self.json(predictions) : Self.table(predictions))
         } catch {
@@ -95,10 +83,4 @@ struct ClassifyCommand: AsyncParsableCommand {
         }
         return out + "\""
     }
-}
-
-/// A bad-input or usage failure of `sightline classify` (printed, then exit status 2).
-private struct ClassifyFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -35,32 +35,20 @@ struct GradCAMCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             guard let layer = GradCAMLayer(rawValue: layer) else {
-                throw CommandFailure("unknown --layer \(layer) (head or stage5)")
+                throw ModelCommandFailure("unknown --layer \(layer) (head or stage5)")
             }
             guard let classIndex = ImageNetClasses.resolve(classNameOrIndex) else {
                 let suggestions = ImageNetClasses.search(classNameOrIndex).prefix(5).map { "\($0.index) \($0.name)" }
                 let hint = suggestions.isEmpty ? "" : " (did you mean: \(suggestions.joined(separator: ", "))?)"
-                throw CommandFailure("--class \(classNameOrIndex) is not an ImageNet class index or name\(hint)")
+                throw ModelCommandFailure("--class \(classNameOrIndex) is not an ImageNet class index or name\(hint)")
             }
-            guard (1...64).contains(threads) else { throw CommandFailure("--threads must be 1…64") }
-            let input: ModelInput
-            do {
-                input = try ModelInput(contentsOfImage: image)
-            } catch {
-                throw CommandFailure("\(image): \(error)")
-            }
-            let weightsPath = try EfficientNetLite0.weightsPath(explicit: weights)
-            let network: EfficientNetLite0
-            do {
-                network = try EfficientNetLite0(contentsOf: weightsPath)
-            } catch {
-                throw CommandFailure("weights \(weightsPath): \(error)")
-            }
+            guard (1...64).contains(threads) else { throw ModelCommandFailure("--threads must be 1…64") }
+            let (input, network) = try ModelCommandInput(image: image, weights: weights).unpack()
             let inference = network.infer(input, threads: threads)
             let map = try network.gradCAM(inference, classIndex: classIndex, layer: layer, threads: threads)
             if let out {
                 guard FileManager.default.createFile(atPath: out, contents: Data(map.encodeNPY())) else {
-                    throw CommandFailure("cannot write \(out)")
+                    throw ModelCommandFailure("cannot write \(out)")
                 }
                 let name = ImageNetClasses.name(of: classIndex) ?? ""
                 let peak = map.values.max() ?? 0
@@ -78,10 +66,4 @@ struct GradCAMCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
     }
-}
-
-/// A bad-input or usage failure of a model subcommand (printed, then exit status 2).
-private struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

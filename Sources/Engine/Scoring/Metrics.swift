@@ -63,7 +63,7 @@ public enum Metrics {
                         let row = y * width
                         var rowSum = 0.0, rowSumX = 0.0, rowSumM = 0.0
                         var rowM = 0, rowHot = 0, rowHotM = 0
-                        var rowMax = -Float.infinity
+                        var rowMaxBits: UInt32 = 0
                         for x in 0..<width {
                             let v = gp[row + x]
                             let bit = mp[row + x] & 1
@@ -76,10 +76,17 @@ public enum Metrics {
                             rowM &+= m
                             rowHot &+= h
                             rowHotM &+= h & m
-                            rowMax = max(rowMax, v)
+                            rowMaxBits = max(rowMaxBits, v.bitPattern)
                             // (Counted on every path: cheaper than a test per pixel.)
                             let k = RadixRanks.top &- RankHistogram.key(v)
                             hp[Int(k &>> shift)] &+= 1 | (UInt64(bit) << 32)
+                        }
+                        // Values in [0, 1] (the normalised maps) order like their bit patterns: a one-cycle
+                        // integer maximum. A row with anything else (negative, -0, NaN, > 1) folds `max` again.
+                        var rowMax = Float(bitPattern: rowMaxBits)
+                        if rowMaxBits > RadixRanks.top {
+                            rowMax = -Float.infinity
+                            for x in 0..<width { rowMax = max(rowMax, gp[row + x]) }
                         }
                         if rowMax > maxValue {
                             maxValue = rowMax

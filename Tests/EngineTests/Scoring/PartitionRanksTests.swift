@@ -84,6 +84,26 @@ struct PartitionRanksTests {
         }
     }
 
+    @Test("argmax (pointing game, tolerance 0): first row-major maximum also with negatives, -0 and values above 1")
+    func argmaxOutsideUnitRange() throws {
+        let cases: [(values: [Float], argmax: Int)] = [
+            ([-0.5, 0.9, -0.9, 0.3, 0.7, 0.2], 1),  // row 0 has negatives: folded with max
+            ([0.2, 1.5, 3.0, 0.1, 3.0, 2.0], 2),  // above 1, tie with a later row
+            ([-0.0, 0.0, 0.25, 0.5, 0.5, -1.0], 3),  // -0, tie inside a row
+            ([0.1, 0.2, 0.3, 0.4, 0.9, 0.9], 4),  // plain [0, 1]
+        ]
+        for c in cases {
+            for index in 0..<6 {
+                var bits = [UInt8](repeating: 0, count: 6)
+                bits[index] = 1
+                let m = try Metrics.compute(
+                    g: FloatMap(width: 3, height: 2, values: c.values), mask: Mask(width: 3, height: 2, bits: bits),
+                    pointingTolerance: 0)
+                #expect(m.pointingGame == (index == c.argmax), "\(c.values) mask at \(index)")
+            }
+        }
+    }
+
     @Test("the in-partition sort is stable and orders by value bits (insertion sort, one and two digits)")
     func sorterOrder() {
         var rng = SplitMix(seed: 3)

@@ -131,51 +131,51 @@ enum PartitionRanks {
             }
             let slice = UnsafeMutableBufferPointer(start: kp + p.start, count: count)
             let base = UInt32(p.firstBucket) << shift
-            var sorted = false
-            func sortSlice() {
-                if !sorted { sorter.sort(slice, base: base, scratch: scratch.pointer); sorted = true }
-            }
-            if mixed {
-                sortSlice()
-                auc2 &+= Self.pairs(slice, positivesAbove: &positivesAbove)
-            } else {
-                auc2 &+= 2 &* positivesAbove &* UInt64(count - positives)
-                positivesAbove &+= UInt64(positives)
-            }
-            if rankRemaining > 0 {
-                if count <= rankRemaining {
-                    rankHits += positives
-                    rankRemaining -= count
-                } else {
-                    sortSlice()
-                    for t in 0..<rankRemaining { rankHits += Int(slice[t] >> 31) }
-                    rankRemaining = 0
-                }
-            }
+            let rankCut = rankRemaining > 0 && count > rankRemaining
+            // Spread: an exact partition sum when the ulp bound holds and half is not reached inside; otherwise
+            // the values one by one in order.
+            var spreadInside = false
             if !spreadDone, let halfSum {
                 let lastKey = UInt32(min((p.firstBucket + Self.span(partitions, index)) << Int(shift), Int(top) + 1) - 1)
                 let low = Float(bitPattern: top &- min(lastKey, top))
                 var exact = false
-                if !sorted && low > 0 {
+                if low > 0 {
                     // ulp(low) = 2^(e−23); exact while every partial sum < 2^(e+29).
                     let limit = Double(sign: .plus, exponent: Int(low.exponent) + 29, significand: 1)
                     exact = spreadSum + Double(count) < limit
                 }
-                var handled = false
+                spreadInside = true
                 if exact {
                     let s = Self.sum(slice)
                     if spreadSum + s < halfSum {
                         spreadSum += s
                         spreadCount += count
-                        handled = true
+                        spreadInside = false
                     }
                 }
-                if !handled {
-                    sortSlice()
-                    if Self.accumulate(slice, sum: &spreadSum, count: &spreadCount, halfSum: halfSum) {
-                        spreadResult = spreadCount
-                        spreadDone = true
-                    }
+            }
+            let sorted = rankCut || spreadInside
+            if sorted { sorter.sort(slice, base: base, scratch: scratch.pointer) }
+            if !mixed {
+                auc2 &+= 2 &* positivesAbove &* UInt64(count - positives)
+                positivesAbove &+= UInt64(positives)
+            } else {
+                if !sorted { sorter.sort(slice, base: base, scratch: scratch.pointer) }
+                auc2 &+= PartitionSorter.pairs(slice, positivesAbove: &positivesAbove)
+            }
+            if rankRemaining > 0 {
+                if rankCut {
+                    for t in 0..<rankRemaining { rankHits += Int(slice[t] >> 31) }
+                    rankRemaining = 0
+                } else {
+                    rankHits += positives
+                    rankRemaining -= count
+                }
+            }
+            if spreadInside, let halfSum {
+                if Self.accumulate(slice, sum: &spreadSum, count: &spreadCount, halfSum: halfSum) {
+                    spreadResult = spreadCount
+                    spreadDone = true
                 }
             }
         }
@@ -234,32 +234,5 @@ enum PartitionRanks {
             i += 1
         }
         return (s0 + s1) + (s2 + s3)
-    }
-
-    /// 2 × (pairs mask-above-non-mask) + ties inside one sorted partition; advances `positivesAbove`.
-    private static func pairs(_ slice: UnsafeMutableBufferPointer<UInt32>, positivesAbove: inout UInt64) -> UInt64 {
-        let valueMask = RadixRanks.valueMask
-        var twice: UInt64 = 0
-        var above = positivesAbove
-        var p: UInt64 = 0, count: UInt64 = 0
-        var previous = slice[0] & valueMask
-        for k in slice {
-            let value = k & valueMask
-            if value != previous {
-                let q = count &- p
-                twice &+= 2 &* above &* q &+ p &* q
-                above &+= p
-                p = 0
-                count = 0
-                previous = value
-            }
-            p &+= UInt64(k >> 31)
-            count &+= 1
-        }
-        let q = count &- p
-        twice &+= 2 &* above &* q &+ p &* q
-        above &+= p
-        positivesAbove = above
-        return twice
     }
 }

@@ -79,6 +79,33 @@ struct PartitionSorter {
         }
     }
 
+    /// 2 × (pairs mask-above-non-mask) + ties inside one sorted slice; advances `positivesAbove`.
+    static func pairs(_ slice: UnsafeMutableBufferPointer<UInt32>, positivesAbove: inout UInt64) -> UInt64 {
+        let valueMask = RadixRanks.valueMask
+        var twice: UInt64 = 0
+        var above = positivesAbove
+        var p: UInt64 = 0, count: UInt64 = 0
+        var previous = slice[0] & valueMask
+        for k in slice {
+            let value = k & valueMask
+            if value != previous {
+                let q = count &- p
+                twice &+= 2 &* above &* q &+ p &* q
+                above &+= p
+                p = 0
+                count = 0
+                previous = value
+            }
+            p &+= UInt64(k >> 31)
+            count &+= 1
+        }
+        let q = count &- p
+        twice &+= 2 &* above &* q &+ p &* q
+        above &+= p
+        positivesAbove = above
+        return twice
+    }
+
     /// Exclusive prefix sums in place; `true` when one digit holds everything (the pass can be skipped).
     private static func prefixSums(_ h: UnsafeMutableBufferPointer<Int32>, size: Int, total: Int) -> Bool {
         var running: Int32 = 0

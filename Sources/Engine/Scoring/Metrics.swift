@@ -65,8 +65,8 @@ public enum Metrics {
                         var rowM = 0, rowHot = 0, rowHotM = 0
                         var rowMaxBits: UInt32 = 0
                         for x in 0..<width {
-                            let v = gp[row + x]
-                            let bit = mp[row + x] & 1
+                            let v = gp[row &+ x]
+                            let bit = mp[row &+ x] & 1
                             let m = Int(bit)
                             let d = Double(v)
                             rowSum += d

@@ -3,8 +3,8 @@
 ///
 /// Keys are `RadixRanks`' descending keys `0x3F80_0000 − bits(g)` (values clamped to `[0, 1]`), so ascending key =
 /// descending value. The first pass of `Metrics.compute` counts pixels and mask pixels per coarse bucket
-/// `key >> shift` (`shift` 17, 64 buckets per binade; 19 for small maps). Consecutive buckets are grouped into
-/// partitions of at most `partitionCap` pixels (a bucket is never split; a partition spans at most `2²² ` keys). Then:
+/// `key >> shift` (`shift` 17, 64 buckets per binade; 20 up to 2¹⁷ pixels). Consecutive buckets are grouped into
+/// partitions of at most `partitionCap` pixels (a bucket is never split; a partition spans at most `2²²` keys). Then:
 /// - `auc` (Mann–Whitney, ties ½) across partitions follows from the counts; only *mixed* partitions (mask and
 ///   non-mask pixels) need their inner order.
 /// - `rank_accuracy` needs the inner order only of the partition holding the `|M|`-th largest value.
@@ -12,18 +12,18 @@
 ///   value summed so far is a multiple of `ulp(L)` (`L` the partition's smallest possible value) and every partial
 ///   sum stays below `2⁵²·ulp(L)`, each addition is exact, so a partition's sum in any order equals the sum of its
 ///   values one by one in descending order, bit for bit; a partition is sorted only when the half-sum falls inside
-///   it or that condition fails. Partitions whose values lie certainly below the half-sum (by a lower bound) are
-///   not needed at all.
+///   it or that condition fails. Partitions after the half-sum (a lower bound of the sum above them already exceeds
+///   it) are not needed for `spread`.
 /// One more pass copies the keys of the needed partitions (in row-major order, with the mask bit) into their slots;
 /// each needed partition is then sorted in cache (insertion sort, or a stable two-digit LSD radix sort of the key
 /// within the partition) only if one of the rules above asks for it. Equal values keep their row-major order, which is
-/// `rank_accuracy`'s tie rule.
+/// `rank_accuracy`'s tie rule. Scratch: 4 bytes per gathered pixel plus the largest partition (`ScratchBuffer`).
 enum PartitionRanks {
     /// Default soft cap on the pixels of one partition (a partition sorts in L1/L2).
     static let defaultPartitionCap = 2048
 
     /// The coarse bucket shift for a map of `pixelCount` pixels.
-    static func shift(pixelCount: Int) -> UInt32 { pixelCount <= 1 << 17 ? 19 : 17 }
+    static func shift(pixelCount: Int) -> UInt32 { pixelCount <= 1 << 17 ? 20 : 17 }
 
     /// Coarse buckets for `shift` (descending keys are at most `0x3F80_0000`).
     static func bucketCount(shift: UInt32) -> Int { Int(RadixRanks.top >> shift) + 1 }

@@ -53,15 +53,23 @@ enum PartitionRanks {
         var partitions: [Partition] = []
         partitions.reserveCapacity(n / max(partitionCap, 1) + 64)
         var partitionOf = [Int32](repeating: -1, count: table.count)
+        // A bucket joins the last partition when it fits and is of the same kind (no mask pixel, only mask pixels,
+        // both): runs without both kinds then stay unmixed partitions, which auc never needs to sort.
+        var lastKind = -1
         for c in 0..<table.count {
             let count = Int(table[c] & 0xFFFF_FFFF)
             if count == 0 { continue }
-            if let last = partitions.last, last.count + count <= partitionCap, c - last.firstBucket < spanLimit {
+            let positives = Int(table[c] >> 32)
+            let kind = positives == 0 ? 0 : (positives == count ? 1 : 2)
+            if let last = partitions.last, kind == lastKind, last.count + count <= partitionCap,
+               c - last.firstBucket < spanLimit
+            {
                 partitions[partitions.count - 1].count += count
-                partitions[partitions.count - 1].positives += Int(table[c] >> 32)
+                partitions[partitions.count - 1].positives += positives
             } else {
-                partitions.append(Partition(firstBucket: c, count: count, positives: Int(table[c] >> 32)))
+                partitions.append(Partition(firstBucket: c, count: count, positives: positives))
             }
+            lastKind = kind
             partitionOf[c] = Int32(partitions.count - 1)
         }
         // Which partitions are needed: mixed, the rank cut, or possibly holding the spread's half-sum.

@@ -4,7 +4,7 @@ import Glibc
 
 /// An uninitialised scratch array of `UInt32` for one scoring call, freed when the buffer goes away.
 ///
-/// On Linux, buffers of 2 MiB and more are mapped directly and advised as transparent huge pages
+/// On Linux (Glibc), buffers of 2 MiB and more are mapped directly and advised as transparent huge pages
 /// (`MADV_HUGEPAGE`): a fresh 3 MiB array otherwise costs ~770 page faults per call (about 2 ms at 1024×768 on the
 /// benchmark machine), and the random writes of a partitioning pass then miss the TLB less. Elsewhere, or when the
 /// mapping fails, the memory comes from the allocator.
@@ -18,7 +18,7 @@ final class ScratchBuffer {
     init(count: Int) {
         self.count = count
         let bytes = max(count, 1) * MemoryLayout<UInt32>.stride
-        #if os(Linux)
+        #if canImport(Glibc)
         if bytes >= Self.hugePage {
             let page = Self.hugePage
             let length = ((bytes + page - 1) / page + 1) * page
@@ -40,7 +40,7 @@ final class ScratchBuffer {
     }
 
     deinit {
-        #if os(Linux)
+        #if canImport(Glibc)
         if let mapping {
             munmap(mapping.address, mapping.length)
             return

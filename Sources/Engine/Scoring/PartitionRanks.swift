@@ -169,7 +169,7 @@ enum PartitionRanks {
                 positivesAbove &+= UInt64(positives)
             } else {
                 if !sorted { sorter.sort(slice, base: base, scratch: scratch.pointer) }
-                auc2 &+= PartitionSorter.pairs(slice, positivesAbove: &positivesAbove)
+                auc2 &+= PartitionSorter.pairs(UnsafeBufferPointer(slice), positivesAbove: &positivesAbove)
             }
             if rankRemaining > 0 {
                 if rankCut {

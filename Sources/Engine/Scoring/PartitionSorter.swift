@@ -80,7 +80,7 @@ struct PartitionSorter {
     }
 
     /// 2 × (pairs mask-above-non-mask) + ties inside one sorted slice; advances `positivesAbove`.
-    static func pairs(_ slice: UnsafeMutableBufferPointer<UInt32>, positivesAbove: inout UInt64) -> UInt64 {
+    static func pairs(_ slice: UnsafeBufferPointer<UInt32>, positivesAbove: inout UInt64) -> UInt64 {
         let valueMask = RadixRanks.valueMask
         var twice: UInt64 = 0
         var above = positivesAbove

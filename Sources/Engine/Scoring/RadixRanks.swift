@@ -104,25 +104,8 @@ enum RadixRanks {
         let negatives = n - maskCount
         if negatives > 0 && maskCount > 0 && n > 0 {
             // Groups of equal values, descending: 2 per (positive above negative) pair, 1 per tie.
-            var twice: UInt64 = 0, positivesAbove: UInt64 = 0
-            var p: UInt64 = 0, count: UInt64 = 0
-            var previous = sp[0] & valueMask
-            for i in 0..<n {
-                let k = sp[i]
-                let value = k & valueMask
-                if value != previous {
-                    let q = count &- p
-                    twice &+= 2 &* positivesAbove &* q &+ p &* q
-                    positivesAbove &+= p
-                    p = 0
-                    count = 0
-                    previous = value
-                }
-                p &+= UInt64(k >> 31)
-                count &+= 1
-            }
-            let q = count &- p
-            twice &+= 2 &* positivesAbove &* q &+ p &* q
+            var positivesAbove: UInt64 = 0
+            let twice = PartitionSorter.pairs(sp, positivesAbove: &positivesAbove)
             auc = Double(twice) / (2.0 * Double(maskCount) * Double(negatives))
         }
         return RankHistogram.Ranks(rankHits: rankHits, auc: auc, spreadCount: spreadCount)

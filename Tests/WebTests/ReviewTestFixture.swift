@@ -73,10 +73,16 @@ struct ReviewTestFixture: Sendable {
                 thumbnailJPEG: bytes, uploadedBy: try user("manager").id))
     }
 
-    /// A focus rectangle `label` at (x, 5) 20×15.
+    /// A focus rectangle `label` at (x, 5) 20×15; with `avoid`, also an avoid rectangle of that label in the
+    /// bottom-right corner (which needs no heatmap of its own).
     @discardableResult
-    func saveRegions(_ image: Storage.Image, label: String = "cat", x: Int = 5) async throws -> RegionVersion {
-        let json = #"{"regions": [{"label": "\#(label)", "kind": "focus", "shapes": [{"type": "rect", "x": \#(x), "y": 5, "width": 20, "height": 15}]}]}"#
+    func saveRegions(_ image: Storage.Image, label: String = "cat", x: Int = 5, avoid: String? = nil) async throws
+        -> RegionVersion
+    {
+        let avoidRegion = avoid.map {
+            #", {"label": "\#($0)", "kind": "avoid", "shapes": [{"type": "rect", "x": 30, "y": 22, "width": 8, "height": 6}]}"#
+        } ?? ""
+        let json = #"{"regions": [{"label": "\#(label)", "kind": "focus", "shapes": [{"type": "rect", "x": \#(x), "y": 5, "width": 20, "height": 15}]}\#(avoidRegion)]}"#
         return try await regions.createRegionVersion(
             imageID: image.id, regions: try RegionSet.parse(Array(json.utf8)), summary: "box at \(x)",
             createdBy: try user("manager").id)

@@ -307,12 +307,14 @@ public struct BuiltInHeatmapsController: Sendable {
             let scoring = try await services.scoring.isBeingScored(runID: runID)
             refresh = refresh || (score == nil && scoring)
             let heatmaps = try await services.runs.listHeatmaps(runID: runID)
-            values["run"] = [
+            var run: [String: Any] = [
                 "id": runID.description, "url": "/projects/\(grant.project.id)/runs/\(runID)",
                 "verdict": score?.verdict ?? "", "isScored": score != nil, "isScoring": score == nil && scoring,
-                "errorMessage": score?.errorMessage ?? "",
                 "heatmaps": heatmaps.map { ["label": $0.label, "size": "\($0.width)×\($0.height)", "source": $0.source.rawValue, "detail": $0.fileName] },
-            ] as [String: Any]
+            ]
+            // Only a run the engine could not score has an error (an empty string would still open the section).
+            if let message = score?.errorMessage, !message.isEmpty { run["errorMessage"] = message }
+            values["run"] = run
         }
         values["refresh"] = refresh
         return services.views.renderPage(

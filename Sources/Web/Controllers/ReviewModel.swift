@@ -100,7 +100,8 @@ struct ReviewModel: Sendable {
             if run != nil, let regionVersion = regionsByImage[image.id],
                 let set = try? RegionSet.parse(Array(regionVersion.regionsJSON.utf8))
             {
-                for group in set.groups where !heatmapLabels.contains(where: { group.matches($0) }) {
+                // Only focus regions need a heatmap of their own; avoid regions are checked against every heatmap.
+                for group in set.groups where group.kind == .focus && !heatmapLabels.contains(where: { group.matches($0) }) {
                     missing.append(group.label)
                 }
             }

@@ -79,8 +79,11 @@ enum ReviewValues {
         ]
         if let score = row.score {
             values["engineVersion"] = score.engineVersion
-            values["errorMessage"] = score.errorMessage ?? ""
-            values["errorCode"] = score.errorCode ?? ""
+            // Only a run the engine could not score has an error (an empty string would still open the section).
+            if let message = score.errorMessage, !message.isEmpty {
+                values["errorMessage"] = message
+                values["errorCode"] = score.errorCode ?? ""
+            }
         }
         if let suggestion = row.promptSuggestion, !suggestion.isEmpty { values["promptSuggestion"] = suggestion }
         values["keywords"] = row.keywords.map { keyword -> [String: Any] in

@@ -90,7 +90,11 @@ struct RunPagesTests {
                 let side = try await browser.get(
                     "/projects/\(project)/compare/images/\(fixture.image.id)?a=\(fixture.prompt.id)&b=\(versionID)")
                 #expect(side.status == .ok)
-                #expect(String(buffer: side.body).contains("differences"))
+                let sideHTML = String(buffer: side.body)
+                #expect(sideHTML.contains("differences"))
+                // Version B's run mentions the cat ("kittens"); version A has no run on this image.
+                #expect(sideHTML.contains(#"<td data-mentioned="b">yes</td>"#))
+                #expect(sideHTML.contains(#"<td data-mentioned="a">–</td>"#))
 
                 let tokens = try await browser.post("/projects/\(project)/tokens", form: [("name", "laptop")])
                 #expect(tokens.status == .ok)

@@ -132,11 +132,20 @@ public struct ComparisonController: Sendable {
                     "coverageA": RunPageValues.format(left?.coverage), "coverageB": RunPageValues.format(right?.coverage),
                     "coverageDelta": coverageDelta.map { String(format: "%+.3f", $0) } ?? "—",
                     "better": (delta ?? 0) > 0, "worse": (delta ?? 0) < 0,
+                    // Why a verdict differs when the scores do not: the drift code and the mention check.
+                    "aDrift": left.map { $0.drift == "ok" ? "" : $0.drift } ?? "",
+                    "bDrift": right.map { $0.drift == "ok" ? "" : $0.drift } ?? "",
+                    "aMentioned": Self.formatMentioned(left), "bMentioned": Self.formatMentioned(right),
                 ]
             }
             return services.views.renderPage(
                 "compare/image", title: "Compare · \(image.fileName)", values: values, context: context)
         }
+    }
+
+    /// `yes` / `no` for a region's mention check, `–` without one (no description, avoid region, no run).
+    static func formatMentioned(_ entry: ComparisonSide.Entry?) -> String {
+        entry?.mentioned.map { $0 ? "yes" : "no" } ?? "–"
     }
 
     /// Bars of pass rate per version, as coordinates for the SVG template (no client-side charting).

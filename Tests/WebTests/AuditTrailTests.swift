@@ -17,11 +17,7 @@ struct AuditTrailTests {
         try await TestDatabase.withSchema { schema in
             let f = try await ReviewTestFixture.make(schema)
             let manager = try f.user("manager"), engineer = try f.user("engineer"), reviewer = try f.user("reviewer")
-            let cat = try await f.addImage("cat.png")
-            try await f.saveRegions(cat)
-            let version = try await f.createPrompt()
-            let run = try await f.createRun(version, cat)
-            try await f.scoreAll()
+            let (cat, version, run) = try await f.makeScoredRun()
             try await f.projects.updateThresholds(
                 projectID: f.project.id,
                 thresholds: ProjectThresholds(minEnergy: 0.45, minCoverage: 0.6, maxEnergy: 0.1, hotThreshold: 0.5))

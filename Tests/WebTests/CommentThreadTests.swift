@@ -15,11 +15,7 @@ struct CommentThreadTests {
     func commentLifecycle() async throws {
         try await TestDatabase.withSchema { schema in
             let f = try await ReviewTestFixture.make(schema)
-            let cat = try await f.addImage("cat.png")
-            try await f.saveRegions(cat)
-            let version = try await f.createPrompt()
-            let run = try await f.createRun(version, cat)
-            try await f.scoreAll()
+            let (_, version, run) = try await f.makeScoredRun()
             let comments = CommentRepository(client: f.client, logger: f.logger)
             try await withReviewApp(f) { client in
                 let reviewer = try await Browser.signedIn("reviewer", client: client)

@@ -25,11 +25,7 @@ struct GateCommandTests {
     func exitCodes() async throws {
         try await TestDatabase.withSchema { schema in
             let f = try await ReviewTestFixture.make(schema)
-            let cat = try await f.addImage("cat.png")
-            try await f.saveRegions(cat)
-            let version = try await f.createPrompt()
-            try await f.createRun(version, cat)
-            try await f.scoreAll()
+            let (cat, version, _) = try await f.makeScoredRun()
             let reviewer = try f.user("reviewer")
             let (_, token) = try await f.tokens.createToken(projectID: f.project.id, userID: reviewer.id, name: "CI")
             let app = try await makeTestApplication(client: f.client, logger: f.logger)

@@ -123,11 +123,7 @@ struct ReviewPageTests {
     func roleRefusalsAndScoringBlock() async throws {
         try await TestDatabase.withSchema { schema in
             let f = try await ReviewTestFixture.make(schema)
-            let cat = try await f.addImage("cat.png")
-            try await f.saveRegions(cat)
-            let version = try await f.createPrompt()
-            try await f.createRun(version, cat)
-            try await f.scoreAll()
+            let (_, version, _) = try await f.makeScoredRun()
             try await withReviewApp(f) { client in
                 let expected: [(String, HTTPResponse.Status)] = [
                     ("manager", .forbidden), ("engineer", .forbidden), ("outsider", .notFound),
@@ -186,11 +182,7 @@ struct ReviewPageTests {
     func concurrentSignOffRequests() async throws {
         try await TestDatabase.withSchema { schema in
             let f = try await ReviewTestFixture.make(schema)
-            let cat = try await f.addImage("cat.png")
-            try await f.saveRegions(cat)
-            let version = try await f.createPrompt()
-            try await f.createRun(version, cat)
-            try await f.scoreAll()
+            let (_, version, _) = try await f.makeScoredRun()
             let hash = try await PasswordHasher(cost: 4).hashPassword(ReviewTestFixture.password)
             let second = try await UserRepository(client: f.client, logger: f.logger).createUser(
                 email: "reviewer2@example.org", displayName: "Second", passwordHash: hash, isAdmin: false)

@@ -112,6 +112,17 @@ struct ReviewTestFixture: Sendable {
             heatmaps: [Self.heatmap(label, good: good)])
     }
 
+    /// The usual starting point of a review test: `cat.png` with a focus region `cat`, one prompt version and one
+    /// good run of it, scored.
+    func makeScoredRun() async throws -> (image: Storage.Image, version: PromptVersion, run: Run) {
+        let cat = try await addImage("cat.png")
+        try await saveRegions(cat)
+        let version = try await createPrompt()
+        let run = try await createRun(version, cat)
+        try await scoreAll()
+        return (cat, version, run)
+    }
+
     /// Scores every open job with the real engine; waits for jobs another worker holds.
     func scoreAll() async throws {
         for _ in 0..<4000 {
